@@ -1,0 +1,55 @@
+"""``amplify-nb``: the command line (the local sandbox today; credential_process and demo to come)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from .sandbox import Sandbox
+
+    sandbox = Sandbox(port=args.port, region=args.region)
+    sandbox.outbox.listeners.append(
+        lambda m: print(f"[outbox] {m.medium} to {m.destination} ({m.kind}): {m.text}", flush=True)
+    )
+    sandbox.start()
+    config_path = sandbox.write_config(args.config_out)
+    print(f"amplify-nb sandbox listening on {sandbox.endpoint_url}", flush=True)
+    print(f"  user pool {sandbox.pool.pool_id}, app client {sandbox.client.client_id}", flush=True)
+    print(f"  wrote {config_path.resolve()}", flush=True)
+    print(f"  demo user: {sandbox.demo_username}  password: {sandbox.demo_password}", flush=True)
+    print("  press Ctrl+C to stop", flush=True)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        sandbox.stop()
+        print("amplify-nb sandbox stopped", flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="amplify-nb", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    sandbox = commands.add_parser("sandbox", help="run a local Cognito on 127.0.0.1 in the foreground")
+    sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    sandbox.add_argument("--region", default="us-east-1")
+    sandbox.add_argument("--config-out", type=Path, default=Path("amplify_outputs.json"),
+                         help="where to write amplify_outputs.json (default: ./amplify_outputs.json)")
+    sandbox.set_defaults(run=_sandbox)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

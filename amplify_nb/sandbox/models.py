@@ -1,0 +1,225 @@
+"""The sandbox's Cognito state: pools, app clients, users, one-time codes and the outbox.
+
+Plain dataclasses guarded by the backend's lock; nothing here talks HTTP. Passwords are never kept:
+a user holds only an SRP salt and verifier (see srp.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+STANDARD_ATTRIBUTES = {
+    "sub", "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+    "profile", "picture", "website", "email", "email_verified", "gender", "birthdate", "zoneinfo",
+    "locale", "phone_number", "phone_number_verified", "address", "updated_at",
+}
+MFA_TYPES = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP")
+
+
+@dataclass
+class PasswordPolicy:
+    minimum_length: int = 8
+    require_uppercase: bool = True
+    require_lowercase: bool = True
+    require_numbers: bool = True
+    require_symbols: bool = True
+    temporary_password_validity_days: int = 7
+
+    def as_outputs(self) -> dict[str, Any]:
+        return {
+            "min_length": self.minimum_length,
+            "require_lowercase": self.require_lowercase,
+            "require_numbers": self.require_numbers,
+            "require_symbols": self.require_symbols,
+            "require_uppercase": self.require_uppercase,
+        }
+
+
+@dataclass
+class AppClient:
+    client_id: str
+    name: str
+    secret: str | None = None
+    explicit_auth_flows: tuple[str, ...] = (
+        "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+    )
+    prevent_user_existence_errors: bool = True
+    access_token_ttl: float = 3600.0
+    id_token_ttl: float = 3600.0
+    refresh_token_ttl: float = 30 * 86400.0
+
+
+@dataclass
+class Code:
+    value: str
+    expires_at: float
+    attempts_left: int
+    destination: str = ""
+
+
+@dataclass
+class User:
+    username: str  # the internal name: a UUID when the pool signs in with e-mail/phone
+    sub: str
+    attributes: dict[str, str]
+    status: str = "CONFIRMED"  # UNCONFIRMED | CONFIRMED | FORCE_CHANGE_PASSWORD | RESET_REQUIRED
+    enabled: bool = True
+    salt_hex: str = ""
+    verifier: int = 0
+    password_set_at: float = 0.0
+    temporary_password_expires_at: float | None = None
+    created_at: float = 0.0
+    modified_at: float = 0.0
+    mfa_enabled: set[str] = field(default_factory=set)
+    mfa_preferred: str | None = None
+    totp_secret: str | None = None
+    pending_totp_secret: str | None = None
+    last_totp_step: int = -1  # a TOTP code is good once
+    codes: dict[str, Code] = field(default_factory=dict)
+    pending_attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AuthSession:
+    """A sign-in in progress between InitiateAuth and the tokens (Cognito's opaque Session)."""
+
+    session_id: str
+    pool_id: str
+    client_id: str
+    username: str | None  # None while a PreventUserExistenceErrors decoy runs for an unknown user
+    challenge: str
+    expires_at: float
+    flow: str
+    srp: Any = None
+    srp_a: int = 0
+    secret_block: bytes = b""
+    custom_history: list[dict[str, Any]] = field(default_factory=list)
+    private_parameters: dict[str, str] = field(default_factory=dict)
+    public_parameters: dict[str, str] = field(default_factory=dict)
+    challenge_metadata: str | None = None
+    client_metadata: dict[str, str] = field(default_factory=dict)
+    attempts_left: int = 3
+    mfa_setup_verified: bool = False
+
+
+@dataclass
+class UserPool:
+    pool_id: str
+    name: str
+    region: str
+    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    mfa_configuration: str = "OPTIONAL"  # OFF | ON | OPTIONAL
+    mfa_methods: tuple[str, ...] = ("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
+    username_attributes: tuple[str, ...] = ()  # ("email",) / ("phone_number",): sign in with them
+    alias_attributes: tuple[str, ...] = ()  # verified e-mail/phone may stand in for the username
+    auto_verified_attributes: tuple[str, ...] = ("email",)
+    custom_attributes: tuple[str, ...] = ()
+    clients: dict[str, AppClient] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    sessions: dict[str, AuthSession] = field(default_factory=dict)
+
+    @property
+    def short_id(self) -> str:
+        return self.pool_id.split("_", 1)[1]
+
+    def find_user(self, name: str) -> User | None:
+        """By username, then by sub, then by a sign-in attribute or a verified alias, as Cognito does."""
+        user = self.users.get(name)
+        if user is not None:
+            return user
+        lowered = name.lower()
+        for candidate in self.users.values():
+            if candidate.sub == name:
+                return candidate
+            for attr in self.username_attributes:
+                if candidate.attributes.get(attr, "").lower() == lowered:
+                    return candidate
+            for attr in self.alias_attributes:
+                verified = candidate.attributes.get(f"{attr}_verified") == "true"
+                if verified and candidate.attributes.get(attr, "").lower() == lowered:
+                    return candidate
+        return None
+
+
+@dataclass
+class Message:
+    """A code the sandbox "sent": what the user would find in their inbox or SMS app."""
+
+    destination: str
+    medium: str  # EMAIL | SMS
+    kind: str  # SignUp | ResendCode | ForgotPassword | VerifyUserAttribute | UpdateUserAttribute | Authentication
+    code: str
+    text: str
+    username: str
+
+
+class Outbox:
+    """Every message the sandbox delivered, newest last; thread-safe and searchable."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._messages: list[Message] = []
+        self.listeners: list[Any] = []
+
+    def deliver(self, message: Message) -> None:
+        with self._lock:
+            self._messages.append(message)
+        for listener in list(self.listeners):
+            listener(message)
+
+    def __iter__(self):
+        with self._lock:
+            return iter(list(self._messages))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._messages)
+
+    def last(self, destination: str | None = None, kind: str | None = None) -> Message:
+        """The newest message, optionally to one destination or username and of one kind."""
+        with self._lock:
+            for message in reversed(self._messages):
+                if destination not in (None, message.destination, message.username):
+                    continue
+                if kind not in (None, message.kind):
+                    continue
+                return message
+        raise LookupError(f"no message for destination={destination!r} kind={kind!r}")
+
+    def last_code(self, destination: str | None = None, kind: str | None = None) -> str:
+        return self.last(destination, kind).code
+
+    def clear(self) -> None:
+        with self._lock:
+            self._messages.clear()
+
+
+def new_pool_id(region: str) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return f"{region}_" + "".join(secrets.choice(alphabet) for _ in range(9))
+
+
+def new_client_id() -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(26))
+
+
+def new_sub() -> str:
+    return str(uuid.uuid4())
+
+
+def six_digits() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def mask_destination(medium: str, destination: str) -> str:
+    """Cognito's CodeDeliveryDetails show a masked destination: a***@e***, +*******1234."""
+    if medium == "EMAIL" and "@" in destination:
+        local, domain = destination.split("@", 1)
+        return f"{local[:1]}***@{domain[:1]}***"
+    return "+*******" + destination[-4:]

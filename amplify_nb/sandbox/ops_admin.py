@@ -1,0 +1,228 @@
+"""Administrative operations that tests and teachers use to arrange state (pools, clients, users).
+
+The sandbox does not check IAM for these: it is a local, single-tenant service.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from .backend import CognitoBackend, operation
+from .mfa import apply_mfa_settings, mfa_summary
+from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
+from .ops_account import check_attributes, new_user
+from .protocol import (
+    CognitoError,
+    attribute_list,
+    attribute_map,
+    check_password_shape,
+    check_username,
+    optional,
+    require,
+)
+
+
+def _user(backend: CognitoBackend, params: dict[str, Any]) -> tuple[UserPool, User]:
+    pool = backend.pool(require(params, "UserPoolId", max_len=55))
+    name = check_username(require(params, "Username", max_len=128))
+    user = pool.find_user(name)
+    if user is None:
+        raise CognitoError("UserNotFoundException", "User does not exist.")
+    return pool, user
+
+
+def describe_user(user: User) -> dict[str, Any]:
+    return {
+        "Username": user.username, "Attributes": attribute_list(user.attributes),
+        "UserCreateDate": user.created_at, "UserLastModifiedDate": user.modified_at,
+        "Enabled": user.enabled, "UserStatus": user.status,
+    }
+
+
+def temporary_password(policy: PasswordPolicy) -> str:
+    """A random password that satisfies the pool's policy, for invitations."""
+    body = [secrets.choice(string.ascii_lowercase) for _ in range(max(policy.minimum_length, 12) - 3)]
+    return "".join(body) + secrets.choice(string.ascii_uppercase) + secrets.choice(string.digits) + "!"
+
+
+@operation("CreateUserPool")
+def create_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    name = require(params, "PoolName", max_len=128)
+    policy = ((params.get("Policies") or {}).get("PasswordPolicy")) or {}
+    pool = UserPool(
+        pool_id=new_pool_id(backend.region), name=name, region=backend.region,
+        password_policy=PasswordPolicy(
+            minimum_length=int(policy.get("MinimumLength", 8)),
+            require_uppercase=bool(policy.get("RequireUppercase", True)),
+            require_lowercase=bool(policy.get("RequireLowercase", True)),
+            require_numbers=bool(policy.get("RequireNumbers", True)),
+            require_symbols=bool(policy.get("RequireSymbols", True)),
+            temporary_password_validity_days=int(policy.get("TemporaryPasswordValidityDays", 7)),
+        ),
+        mfa_configuration=params.get("MfaConfiguration", "OFF"),
+        username_attributes=tuple(params.get("UsernameAttributes") or ()),
+        alias_attributes=tuple(params.get("AliasAttributes") or ()),
+        auto_verified_attributes=tuple(params.get("AutoVerifiedAttributes") or ()),
+    )
+    backend.pools[pool.pool_id] = pool
+    return {"UserPool": {"Id": pool.pool_id, "Name": pool.name, "MfaConfiguration": pool.mfa_configuration}}
+
+
+@operation("DescribeUserPool")
+def describe_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(require(params, "UserPoolId", max_len=55))
+    policy = pool.password_policy
+    return {"UserPool": {
+        "Id": pool.pool_id, "Name": pool.name, "MfaConfiguration": pool.mfa_configuration,
+        "UsernameAttributes": list(pool.username_attributes), "AliasAttributes": list(pool.alias_attributes),
+        "AutoVerifiedAttributes": list(pool.auto_verified_attributes),
+        "Policies": {"PasswordPolicy": {
+            "MinimumLength": policy.minimum_length, "RequireUppercase": policy.require_uppercase,
+            "RequireLowercase": policy.require_lowercase, "RequireNumbers": policy.require_numbers,
+            "RequireSymbols": policy.require_symbols,
+            "TemporaryPasswordValidityDays": policy.temporary_password_validity_days}},
+        "EstimatedNumberOfUsers": len(pool.users),
+    }}
+
+
+@operation("CreateUserPoolClient")
+def create_user_pool_client(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(require(params, "UserPoolId", max_len=55))
+    client = AppClient(
+        client_id=new_client_id(), name=require(params, "ClientName", max_len=128),
+        secret=secrets.token_urlsafe(38) if params.get("GenerateSecret") else None,
+        explicit_auth_flows=tuple(params.get("ExplicitAuthFlows") or ("ALLOW_USER_SRP_AUTH",
+                                                                       "ALLOW_REFRESH_TOKEN_AUTH")),
+        prevent_user_existence_errors=params.get("PreventUserExistenceErrors", "ENABLED") == "ENABLED",
+    )
+    pool.clients[client.client_id] = client
+    return describe_client(pool, client)
+
+
+def describe_client(pool: UserPool, client: AppClient) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "UserPoolId": pool.pool_id, "ClientId": client.client_id, "ClientName": client.name,
+        "ExplicitAuthFlows": list(client.explicit_auth_flows),
+        "PreventUserExistenceErrors": "ENABLED" if client.prevent_user_existence_errors else "LEGACY",
+    }
+    if client.secret:
+        described["ClientSecret"] = client.secret
+    return {"UserPoolClient": described}
+
+
+@operation("DescribeUserPoolClient")
+def describe_user_pool_client(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(require(params, "UserPoolId", max_len=55))
+    client = pool.clients.get(require(params, "ClientId", max_len=128))
+    if client is None:
+        raise CognitoError("ResourceNotFoundException", "User pool client does not exist.")
+    return describe_client(pool, client)
+
+
+@operation("AdminCreateUser")
+def admin_create_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(require(params, "UserPoolId", max_len=55))
+    username = check_username(require(params, "Username", max_len=128))
+    attributes = attribute_map(params.get("UserAttributes"))
+    check_attributes(pool, attributes, admin=True)
+    given = optional(params, "TemporaryPassword", max_len=256)
+    password = check_password_shape(given) if given else temporary_password(pool.password_policy)
+    user = new_user(backend, pool, username, attributes)
+    backend.set_password(pool, user, password, temporary=True)
+    user.status = "FORCE_CHANGE_PASSWORD"
+    pool.users[user.username] = user
+    if params.get("MessageAction") != "SUPPRESS" and user.attributes.get("email"):
+        from .models import Message
+        backend.outbox.deliver(Message(user.attributes["email"], "EMAIL", "AdminCreateUser", password,
+                                       f"Your username is {username} and temporary password is {password}",
+                                       user.username))
+    return {"User": describe_user(user)}
+
+
+@operation("AdminGetUser")
+def admin_get_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    _, user = _user(backend, params)
+    described = describe_user(user)
+    described["UserAttributes"] = described.pop("Attributes")
+    return {**described, **mfa_summary(user)}
+
+
+@operation("AdminSetUserPassword")
+def admin_set_user_password(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _user(backend, params)
+    password = check_password_shape(require(params, "Password", max_len=256))
+    permanent = bool(params.get("Permanent"))
+    backend.set_password(pool, user, password, temporary=not permanent)
+    user.status = "CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
+    return {}
+
+
+@operation("AdminConfirmSignUp")
+def admin_confirm_sign_up(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    _, user = _user(backend, params)
+    if user.status != "UNCONFIRMED":
+        raise CognitoError("NotAuthorizedException", f"User cannot be confirmed. Current status is {user.status}")
+    user.status = "CONFIRMED"
+    user.codes.pop("signup", None)
+    return {}
+
+
+@operation("AdminUpdateUserAttributes")
+def admin_update_user_attributes(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _user(backend, params)
+    changes = attribute_map(require(params, "UserAttributes", kind="list"))
+    check_attributes(pool, changes, admin=True)
+    user.attributes.update(changes)
+    user.modified_at = backend.now()
+    return {}
+
+
+@operation("AdminDeleteUser")
+def admin_delete_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _user(backend, params)
+    backend.issuer.revoke_user(user.username)
+    del pool.users[user.username]
+    return {}
+
+
+@operation("AdminDisableUser")
+def admin_disable_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    _, user = _user(backend, params)
+    user.enabled = False
+    return {}
+
+
+@operation("AdminEnableUser")
+def admin_enable_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    _, user = _user(backend, params)
+    user.enabled = True
+    return {}
+
+
+@operation("AdminResetUserPassword")
+def admin_reset_user_password(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    _, user = _user(backend, params)
+    user.status = "RESET_REQUIRED"
+    return {}
+
+
+@operation("AdminUserGlobalSignOut")
+def admin_user_global_sign_out(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    _, user = _user(backend, params)
+    backend.issuer.revoke_user(user.username)
+    return {}
+
+
+@operation("AdminSetUserMFAPreference")
+def admin_set_user_mfa_preference(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _user(backend, params)
+    apply_mfa_settings(pool, user, params)
+    return {}
+
+
+@operation("ListUsers")
+def list_users(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(require(params, "UserPoolId", max_len=55))
+    return {"Users": [describe_user(user) for user in pool.users.values()]}

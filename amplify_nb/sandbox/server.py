@@ -1,0 +1,135 @@
+"""One HTTP endpoint on 127.0.0.1 for every AWS service the sandbox offers.
+
+Cognito user-pool calls (``X-Amz-Target: AWSCognitoIdentityProviderService.*``) and each pool's JWKS
+are answered by the fidelity layer; everything else (S3, IAM, STS, ...) goes to moto's own WSGI
+dispatcher, imported on first use so that the sandbox starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .backend import CognitoBackend
+from .protocol import MAX_BODY_BYTES, CognitoError
+
+log = logging.getLogger("amplify_nb.sandbox")
+_TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+_JSON = "application/x-amz-json-1.1"
+
+
+def _respond(start_response: Callable, status: int, body: dict[str, Any], extra: dict[str, str] | None = None,
+             content_type: str = _JSON) -> Iterable[bytes]:
+    payload = json.dumps(body).encode()
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}.get(status, "")
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(payload))),
+               ("x-amzn-RequestId", str(uuid.uuid4()))]
+    headers += list((extra or {}).items())
+    start_response(f"{status} {reason}", headers)
+    return [payload]
+
+
+def _error(start_response: Callable, error: CognitoError) -> Iterable[bytes]:
+    return _respond(start_response, error.status, {"__type": error.code, "message": error.message},
+                    {"x-amzn-ErrorType": f"{error.code}:"})
+
+
+class SandboxApp:
+    """The WSGI application: routes a request to the fidelity layer or to moto."""
+
+    def __init__(self, backend: CognitoBackend, fallback: Callable[[], Any] | None = None):
+        self.backend = backend
+        self._fallback_factory = fallback
+        self._fallback: Any = None
+        self._fallback_lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith(_TARGET_PREFIX):
+            return self._cognito(environ, start_response, target[len(_TARGET_PREFIX):])
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") == "GET" and path.endswith("/.well-known/jwks.json"):
+            pool_id = path.strip("/").split("/")[0]
+            if pool_id in self.backend.pools:
+                return _respond(start_response, 200, self.backend.issuer.jwks(), content_type="application/json")
+            return _respond(start_response, 404, {"message": f"User pool {pool_id} does not exist."},
+                            content_type="application/json")
+        if path == "/_sandbox/health":
+            return _respond(start_response, 200, {"status": "ok"}, content_type="application/json")
+        return self._moto(environ, start_response)
+
+    def _cognito(self, environ: dict[str, Any], start_response: Callable, name: str) -> Iterable[bytes]:
+        try:
+            params = self._read_json(environ)
+            result = self.backend.handle(name, params)
+        except CognitoError as error:
+            return _error(start_response, error)
+        except Exception:  # a sandbox bug: say so as Cognito would, and keep serving
+            log.exception("sandbox failed on %s", name)
+            return _error(start_response, CognitoError("InternalErrorException", "Internal error", 500))
+        return _respond(start_response, 200, result)
+
+    @staticmethod
+    def _read_json(environ: dict[str, Any]) -> dict[str, Any]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise CognitoError("SerializationException", "Invalid Content-Length") from None
+        if length > MAX_BODY_BYTES:
+            raise CognitoError("InvalidParameterException", f"Request body exceeds {MAX_BODY_BYTES} bytes")
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            params = json.loads(raw or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise CognitoError("SerializationException", "Request body is not valid JSON") from None
+        if not isinstance(params, dict):
+            raise CognitoError("SerializationException", "Request body must be a JSON object")
+        return params
+
+    def _moto(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if self._fallback_factory is None:
+            return _respond(start_response, 404, {"message": "No such service in this sandbox"})
+        with self._fallback_lock:
+            if self._fallback is None:
+                self._fallback = self._fallback_factory()
+        return self._fallback(environ, start_response)
+
+
+def moto_application() -> Any:
+    """moto's server-mode dispatcher (S3, IAM, STS, ...), as `moto_server` runs it."""
+    from moto.server import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No per-request access log: the sandbox's trace (CognitoBackend.calls) is the record."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class Endpoint:
+    """A threaded HTTP server on 127.0.0.1 serving the SandboxApp in a background thread."""
+
+    def __init__(self, app: SandboxApp, port: int = 0, host: str = "127.0.0.1"):
+        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"sandbox:{self.port}",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

@@ -1,0 +1,103 @@
+"""Tokens the sandbox issues: RS256 JWTs shaped like Cognito's, a JWKS, and opaque refresh tokens.
+
+One RSA key per sandbox instance, so tokens of one sandbox never verify against another. Refresh
+tokens are opaque random strings looked up server-side (Cognito's are encrypted JWEs the client cannot
+read either), which is what makes RevokeToken and GlobalSignOut real.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .protocol import not_authorized
+
+
+def _b64_uint(value: int) -> str:
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@dataclass
+class RefreshRecord:
+    username: str
+    client_id: str
+    origin_jti: str
+    expires_at: float
+    auth_time: int
+    revoked: bool = False
+
+
+class TokenIssuer:
+    """Signs, verifies and revokes the tokens of one sandbox (all its pools share the key)."""
+
+    def __init__(self) -> None:
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = secrets.token_hex(12)
+        self.refresh: dict[str, RefreshRecord] = {}
+        self.revoked_origins: set[str] = set()
+
+    def jwks(self) -> dict:
+        numbers = self._key.public_key().public_numbers()
+        return {
+            "keys": [
+                {"alg": "RS256", "e": _b64_uint(numbers.e), "kid": self.kid, "kty": "RSA",
+                 "n": _b64_uint(numbers.n), "use": "sig"}
+            ]
+        }
+
+    def sign(self, claims: dict) -> str:
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
+
+    def new_refresh(self, record: RefreshRecord) -> str:
+        token = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ." + secrets.token_urlsafe(48)
+        self.refresh[token] = record
+        return token
+
+    def use_refresh(self, token: str, now: float) -> RefreshRecord:
+        record = self.refresh.get(token)
+        if record is None or record.revoked or record.origin_jti in self.revoked_origins:
+            raise not_authorized("Refresh Token has been revoked")
+        if now >= record.expires_at:
+            raise not_authorized("Refresh Token has expired")
+        return record
+
+    def revoke_refresh(self, token: str) -> RefreshRecord | None:
+        record = self.refresh.get(token)
+        if record is not None:
+            record.revoked = True
+            self.revoked_origins.add(record.origin_jti)
+        return record
+
+    def revoke_user(self, username: str) -> None:
+        """GlobalSignOut: every refresh token of the user and every access token they minted."""
+        for record in self.refresh.values():
+            if record.username == username:
+                record.revoked = True
+                self.revoked_origins.add(record.origin_jti)
+
+    def read_access_token(self, token: str, issuer: str, now: float) -> dict:
+        """The claims of a valid access token of this sandbox, or Cognito's NotAuthorizedException."""
+        try:
+            claims = jwt.decode(
+                token, self._key.public_key(), algorithms=["RS256"], issuer=issuer,
+                options={"verify_exp": False, "verify_aud": False},
+            )
+        except jwt.PyJWTError:
+            raise not_authorized("Invalid Access Token") from None
+        if claims.get("token_use") != "access":
+            raise not_authorized("Invalid Access Token")
+        if now >= claims.get("exp", 0):
+            raise not_authorized("Access Token has expired")
+        if claims.get("origin_jti") in self.revoked_origins:
+            raise not_authorized("Access Token has been revoked")
+        return claims
+
+
+def new_jti() -> str:
+    return str(uuid.uuid4())
