@@ -1,0 +1,47 @@
+"""Shared fixtures: a fresh sandbox per test, a boto3 client on it, and a clock tests can move."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from amplify_nb.sandbox import Sandbox
+
+
+class MovableClock:
+    """An injectable clock: tests move time instead of sleeping."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+def cognito_client(sandbox: Sandbox):
+    """A boto3 cognito-idp client pointed at the sandbox (dummy keys: the sandbox does not check SigV4)."""
+    return boto3.client(
+        "cognito-idp", region_name=sandbox.region, endpoint_url=sandbox.endpoint_url,
+        aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+@pytest.fixture
+def sandbox():
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture
+def cognito(sandbox):
+    return cognito_client(sandbox)
