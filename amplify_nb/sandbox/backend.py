@@ -123,7 +123,8 @@ class CognitoBackend:
         if client.secret is None:
             return
         if not isinstance(secret_hash, str) or not secret_hash:
-            raise not_authorized(f"Client {client.client_id} is configured with secret but SECRET_HASH was not received")
+            raise not_authorized(
+                f"Client {client.client_id} is configured with secret but SECRET_HASH was not received")
         for username in usernames:
             digest = hmac.new(client.secret.encode(), (username + client.client_id).encode(), hashlib.sha256)
             if hmac.compare_digest(base64.b64encode(digest.digest()).decode(), secret_hash):

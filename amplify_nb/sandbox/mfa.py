@@ -144,10 +144,11 @@ def associate_software_token(backend: CognitoBackend, params: dict[str, Any]) ->
 
 @operation("VerifySoftwareToken")
 def verify_software_token(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
-    pool, user, session = _target(backend, params)
+    _, user, session = _target(backend, params)
     code = check_code_shape(optional(params, "UserCode", max_len=6) or "")
     if not user.pending_totp_secret:
-        raise CognitoError("InvalidParameterException", "No software token is being associated; call AssociateSoftwareToken")
+        raise CognitoError("InvalidParameterException",
+                           "No software token is being associated; call AssociateSoftwareToken")
     step = totp_step_matching(user.pending_totp_secret, code, backend.now())
     if step is None:
         raise CognitoError("EnableSoftwareTokenMFAException", "Code mismatch")

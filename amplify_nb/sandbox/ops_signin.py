@@ -192,7 +192,8 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
     if flow == "USER_SRP_AUTH":
         return _srp_challenge(pool, session, user, require(auth, "SRP_A", max_len=4096))
     if not backend.triggers.has("define_auth_challenge"):
-        raise CognitoError("InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.")
+        raise CognitoError("InvalidParameterException",
+                           "Custom auth lambda trigger is not configured for the user pool.")
     backend.check_can_sign_in(user)
     srp_a = auth.get("SRP_A") if auth.get("CHALLENGE_NAME") == "SRP_A" else None
     if srp_a is not None:

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import mfa, ops_account, ops_admin, ops_signin  # noqa: F401  (register the operations)
+from . import mfa as _mfa_operations  # noqa: F401  (importing registers the operations)
+from . import ops_account, ops_admin, ops_signin  # noqa: F401
 from .backend import CallRecord, CognitoBackend
-from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
 from .mfa import new_totp_secret
+from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
 from .ops_account import new_user
 from .server import Endpoint, SandboxApp, moto_application
 

@@ -1,0 +1,32 @@
+# The two commands of the README. Each sets itself up from a fresh clone: a virtualenv in .venv with
+# the project installed (editable) and its test extras.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo sandbox test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The main job on the embedded default: the local Cognito sandbox with a demo user.
+demo: $(BIN)/.installed
+	$(BIN)/amplify-nb sandbox
+
+sandbox: demo
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check amplify_nb tests bench
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/sandbox_latency.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,144 @@
+"""The one error tree of amplify_nb. Every failure a user can meet is one of these::
+
+    AmplifyNbError
+    ├── ConfigurationError            bad or missing configuration (names the source and the key)
+    ├── ValidationError               a bad argument, refused before any network call
+    ├── StorageError                  an unreadable, corrupt or foreign token store
+    ├── NetworkError                  the service (or the sandbox) cannot be reached
+    └── ServiceError                  Cognito / STS answered with an error (keeps code and request id)
+        ├── NotAuthorizedError        wrong credentials, revoked or expired tokens, disabled user
+        │   └── NotAuthenticatedError no one is signed in (or the session has ended)
+        ├── UserNotFoundError
+        ├── UserNotConfirmedError
+        ├── PasswordResetRequiredError
+        ├── UsernameExistsError       (also AliasExistsException)
+        ├── InvalidPasswordError      the pool's password policy refused it
+        ├── CodeMismatchError         a wrong confirmation or MFA code
+        ├── ExpiredCodeError
+        ├── LimitExceededError        too many attempts or requests (also TooManyRequests)
+        ├── InvalidParameterError
+        └── TriggerError              a Lambda trigger (or sandbox trigger callable) failed
+
+A message never contains a password, a code, a token or a secret key: errors are built from the
+service's own message, which never echoes them, plus names the caller chose.
+"""
+
+from __future__ import annotations
+
+
+class AmplifyNbError(Exception):
+    """Root of every error amplify_nb raises on purpose."""
+
+
+class ConfigurationError(AmplifyNbError):
+    def __init__(self, message: str, *, source: str | None = None, key: str | None = None):
+        where = " ".join(part for part in (f"in {source}" if source else "", f"at {key!r}" if key else "") if part)
+        super().__init__(f"{message} ({where})" if where else message)
+        self.source = source
+        self.key = key
+
+
+class ValidationError(AmplifyNbError):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StorageError(AmplifyNbError):
+    pass
+
+
+class NetworkError(AmplifyNbError):
+    pass
+
+
+class ServiceError(AmplifyNbError):
+    """An error answered by the service; ``code`` is AWS's error code, ``request_id`` its request id."""
+
+    def __init__(self, message: str, *, code: str | None = None, request_id: str | None = None,
+                 operation: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.request_id = request_id
+        self.operation = operation
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return f"{base} [{self.code}]" if self.code else base
+
+
+class NotAuthorizedError(ServiceError):
+    pass
+
+
+class NotAuthenticatedError(NotAuthorizedError):
+    pass
+
+
+class UserNotFoundError(ServiceError):
+    pass
+
+
+class UserNotConfirmedError(ServiceError):
+    pass
+
+
+class PasswordResetRequiredError(ServiceError):
+    pass
+
+
+class UsernameExistsError(ServiceError):
+    pass
+
+
+class InvalidPasswordError(ServiceError):
+    pass
+
+
+class CodeMismatchError(ServiceError):
+    pass
+
+
+class ExpiredCodeError(ServiceError):
+    pass
+
+
+class LimitExceededError(ServiceError):
+    pass
+
+
+class InvalidParameterError(ServiceError):
+    pass
+
+
+class TriggerError(ServiceError):
+    pass
+
+
+# AWS error codes -> our classes; anything else becomes a plain ServiceError with its code kept.
+SERVICE_ERRORS: dict[str, type[ServiceError]] = {
+    "NotAuthorizedException": NotAuthorizedError,
+    "UserNotFoundException": UserNotFoundError,
+    "UserNotConfirmedException": UserNotConfirmedError,
+    "PasswordResetRequiredException": PasswordResetRequiredError,
+    "UsernameExistsException": UsernameExistsError,
+    "AliasExistsException": UsernameExistsError,
+    "InvalidPasswordException": InvalidPasswordError,
+    "CodeMismatchException": CodeMismatchError,
+    "EnableSoftwareTokenMFAException": CodeMismatchError,
+    "ExpiredCodeException": ExpiredCodeError,
+    "LimitExceededException": LimitExceededError,
+    "TooManyRequestsException": LimitExceededError,
+    "TooManyFailedAttemptsException": LimitExceededError,
+    "InvalidParameterException": InvalidParameterError,
+    "UserLambdaValidationException": TriggerError,
+    "UnexpectedLambdaException": TriggerError,
+    "InvalidLambdaResponseException": TriggerError,
+}
+
+
+def service_error(code: str, message: str, *, request_id: str | None = None,
+                  operation: str | None = None) -> ServiceError:
+    """The typed error for an AWS error code."""
+    cls = SERVICE_ERRORS.get(code, ServiceError)
+    return cls(message, code=code, request_id=request_id, operation=operation)
