@@ -43,8 +43,10 @@ def _error(start_response: Callable, error: CognitoError) -> Iterable[bytes]:
 class SandboxApp:
     """The WSGI application: routes a request to the fidelity layer or to moto."""
 
-    def __init__(self, backend: CognitoBackend, fallback: Callable[[], Any] | None = None):
+    def __init__(self, backend: CognitoBackend, fallback: Callable[[], Any] | None = None,
+                 account_id: str = "123456789012"):
         self.backend = backend
+        self.account_id = account_id
         self._fallback_factory = fallback
         self._fallback: Any = None
         self._fallback_lock = threading.Lock()
@@ -98,6 +100,9 @@ class SandboxApp:
         with self._fallback_lock:
             if self._fallback is None:
                 self._fallback = self._fallback_factory()
+        # moto keeps one process-wide state keyed by account: a per-sandbox account keeps two
+        # sandboxes in one process (tests) from seeing each other's buckets and roles.
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
         return self._fallback(environ, start_response)
 
 

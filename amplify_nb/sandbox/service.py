@@ -79,7 +79,8 @@ class Sandbox:
             self.create_user(demo_name, self.demo_password, {"email": DEMO_USERNAME, "email_verified": "true",
                                                              "name": "Demo User"})
             self.demo_username = demo_name
-        self._app = SandboxApp(self.backend, moto_application if moto else None)
+        self.account_id = f"{secrets.randbelow(10**12):012d}"
+        self._app = SandboxApp(self.backend, moto_application if moto else None, self.account_id)
         self._endpoint = Endpoint(self._app, port)
         self._running = False
 

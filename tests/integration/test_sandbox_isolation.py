@@ -1,0 +1,37 @@
+"""Two sandboxes in one process share nothing: users, codes, signing keys, S3 buckets."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from amplify_nb.sandbox import Sandbox
+from tests.conftest import cognito_client
+
+
+def _s3(sb: Sandbox):
+    return boto3.client("s3", region_name=sb.region, endpoint_url=sb.endpoint_url,
+                        aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+
+
+def test_two_sandboxes_do_not_share_users_or_buckets():
+    with Sandbox() as first, Sandbox() as second:
+        assert first.port != second.port
+        cognito_client(first).sign_up(ClientId=first.client.client_id, Username="only@first.example",
+                                      Password="Only-first-1")
+        assert first.user("only@first.example") is not None
+        assert second.user("only@first.example") is None
+        assert len(first.outbox) == 1 and len(second.outbox) == 0
+
+        _s3(first).create_bucket(Bucket="first-bucket")
+        assert [b["Name"] for b in _s3(first).list_buckets()["Buckets"]] == ["first-bucket"]
+        assert _s3(second).list_buckets()["Buckets"] == []
+
+
+def test_a_stopped_sandbox_frees_its_port_and_refuses_connections():
+    sb = Sandbox().start()
+    client = cognito_client(sb)
+    sb.stop()
+    with pytest.raises(Exception, match="(?i)connect"):
+        client.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=sb.client.client_id,
+                             AuthParameters={"USERNAME": "x", "PASSWORD": "y"})
