@@ -1,7 +1,53 @@
 """amplify_nb: the AWS Amplify "Auth" category (Cognito user pools + identity pools) for Jupyter.
 
 Importing this package is cheap on purpose: boto3, pycognito, ipywidgets and pandas are imported only
-when a feature that needs them is first used.
+when a feature that needs them is first used (names below resolve lazily).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import AmplifyNbError
+
 __version__ = "0.1.0"
+__all__ = ["AmplifyNbError", "Auth", "AuthConfig", "FileStorage", "Hub", "MemoryStorage", "configure",
+           "get_session"]
+
+_LAZY = {
+    "Auth": ("amplify_nb.core.auth", "Auth"),
+    "get_session": ("amplify_nb.core.auth", "get_session"),
+    "AuthConfig": ("amplify_nb.config", "AuthConfig"),
+    "Hub": ("amplify_nb.core.hub", "Hub"),
+    "MemoryStorage": ("amplify_nb.core.storage", "MemoryStorage"),
+    "FileStorage": ("amplify_nb.core.storage", "FileStorage"),
+}
+
+if TYPE_CHECKING:
+    from .config import AuthConfig
+    from .core.auth import Auth, get_session
+    from .core.hub import Hub
+    from .core.storage import FileStorage, MemoryStorage
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'amplify_nb' has no attribute {name!r}")
+
+
+def configure(source: Any = None, *, name: str = "default", storage: Any = None) -> Auth:
+    """Configure and return the default Auth (or the one called `name`).
+
+    source: a path to amplify_outputs.json | aws-exports.js | amplifyconfiguration.json, an
+    Amplify.configure-style dict, parsed data, or an AuthConfig; None reads $AMPLIFY_NB_CONFIG, then
+    ./amplify_outputs.json.
+    """
+    from .core.auth import Auth
+
+    return Auth(source, name=name, storage=storage)

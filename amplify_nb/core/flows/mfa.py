@@ -1,0 +1,100 @@
+"""TOTP set-up (secret, otpauth:// URI, QR code Jupyter shows inline) and MFA preferences."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from ...errors import ValidationError
+from .. import validate
+
+DEFAULT_ISSUER = "AWSCognito"  # what Amplify UI puts in the authenticator app by default
+_PREFERENCE_FIELDS = {"SMS": "SMSMfaSettings", "TOTP": "SoftwareTokenMfaSettings", "EMAIL": "EmailMfaSettings"}
+_COGNITO_TO_SHORT = {"SMS_MFA": "SMS", "SOFTWARE_TOKEN_MFA": "TOTP", "EMAIL_OTP": "EMAIL"}
+
+
+class TOTPSetup:
+    """A new authenticator-app secret. The secret is masked in the repr; the QR image carries it, so show
+    it to the user and do not keep it in a saved notebook."""
+
+    def __init__(self, secret: str, account: str, issuer: str = DEFAULT_ISSUER):
+        self.secret = secret
+        self.account = account
+        self.issuer = issuer
+
+    @property
+    def uri(self) -> str:
+        label = quote(f"{self.issuer}:{self.account}", safe="@:")
+        return f"otpauth://totp/{label}?" + urlencode({"secret": self.secret, "issuer": self.issuer})
+
+    def _qr(self, factory: Any) -> bytes:
+        import qrcode
+
+        image = qrcode.make(self.uri, image_factory=factory, box_size=6, border=2)
+        buffer = io.BytesIO()
+        image.save(buffer)
+        return buffer.getvalue()
+
+    def qr_png(self) -> bytes:
+        from qrcode.image.pure import PyPNGImage
+
+        return self._qr(PyPNGImage)
+
+    def qr_svg(self) -> str:
+        from qrcode.image.svg import SvgPathImage
+
+        return self._qr(SvgPathImage).decode()
+
+    def _repr_png_(self) -> bytes:
+        return self.qr_png()
+
+    def _repr_svg_(self) -> str:
+        return self.qr_svg()
+
+    def __repr__(self) -> str:
+        return f"TOTPSetup(account={self.account!r}, issuer={self.issuer!r}, secret='****')"
+
+
+def setup_totp(state: Any, issuer: str | None = None) -> TOTPSetup:
+    tokens = state.current()
+    state.client.new_trace()
+    answer = state.client.call("AssociateSoftwareToken", AccessToken=tokens.access_token)
+    login = tokens.id_claims.get("email") or tokens.username
+    return TOTPSetup(answer["SecretCode"], str(login), issuer or DEFAULT_ISSUER)
+
+
+def verify_totp_token(state: Any, code: Any, device_name: str | None = None) -> None:
+    checked = validate.code(code)
+    tokens = state.current()
+    state.client.new_trace()
+    params: dict[str, Any] = {"AccessToken": tokens.access_token, "UserCode": checked}
+    if device_name:
+        params["FriendlyDeviceName"] = device_name
+    state.client.call("VerifySoftwareToken", **params)
+
+
+def set_preferred_mfa(state: Any, method: str) -> None:
+    """"TOTP" | "SMS" | "EMAIL" make that method enabled and preferred; "NOMFA" turns MFA off for the user."""
+    choice = str(method).upper()
+    if choice not in (*_PREFERENCE_FIELDS, "NOMFA"):
+        raise ValidationError("method must be TOTP, SMS, EMAIL or NOMFA", field="method")
+    tokens = state.current()
+    params: dict[str, Any] = {"AccessToken": tokens.access_token}
+    if choice == "NOMFA":
+        enabled = get_mfa_settings(state)[1]
+        for short in enabled:
+            params[_PREFERENCE_FIELDS[short]] = {"Enabled": False, "PreferredMfa": False}
+    else:
+        params[_PREFERENCE_FIELDS[choice]] = {"Enabled": True, "PreferredMfa": True}
+    state.client.new_trace()
+    state.client.call("SetUserMFAPreference", **params)
+
+
+def get_mfa_settings(state: Any) -> tuple[str, list[str]]:
+    """(preferred, enabled) in Amplify's short names: TOTP, SMS, EMAIL; preferred is NOMFA when none."""
+    tokens = state.current()
+    user = state.client.call("GetUser", AccessToken=tokens.access_token)
+    enabled = [_COGNITO_TO_SHORT.get(m, m) for m in user.get("UserMFASettingList") or []]
+    preferred = _COGNITO_TO_SHORT.get(user.get("PreferredMfaSetting") or "", "NOMFA")
+    return preferred, enabled

@@ -1,0 +1,77 @@
+"""What each flow returns: the next step, said plainly, never an exception for a challenge."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# next_step values: "DONE", Cognito's challenge names, and the two detours Amplify JS takes too.
+CHALLENGES = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP",
+              "NEW_PASSWORD_REQUIRED", "CUSTOM_CHALLENGE")
+DETOURS = ("CONFIRM_SIGN_UP", "RESET_PASSWORD")
+
+
+@dataclass(frozen=True)
+class CodeDelivery:
+    """Where Cognito sent a code: a masked destination, the medium and the attribute."""
+
+    destination: str | None
+    medium: str | None  # EMAIL | SMS
+    attribute: str | None
+
+    @classmethod
+    def from_cognito(cls, details: Mapping[str, Any] | None) -> CodeDelivery | None:
+        if not details:
+            return None
+        return cls(details.get("Destination"), details.get("DeliveryMedium"), details.get("AttributeName"))
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """``is_signed_in``, or which ``next_step`` comes and what the user needs to take it."""
+
+    is_signed_in: bool
+    next_step: str
+    username: str
+    challenge_parameters: Mapping[str, str] = field(default_factory=dict)
+    code_delivery: CodeDelivery | None = None
+    mfa_types: tuple[str, ...] = ()  # choices for SELECT_MFA_TYPE, or what MFA_SETUP can set up
+    totp_setup: Any = None  # a TOTPSetup when MFA_SETUP offers TOTP (show its QR)
+    required_attributes: tuple[str, ...] = ()  # NEW_PASSWORD_REQUIRED's missing attributes
+
+    @property
+    def challenge_name(self) -> str | None:
+        return self.next_step if self.next_step in CHALLENGES else None
+
+    def _repr_markdown_(self) -> str:
+        if self.is_signed_in:
+            return f"Signed in as **{self.username}**."
+        lines = [f"Next step for **{self.username}**: `{self.next_step}`"]
+        if self.code_delivery:
+            lines.append(f"code sent by {self.code_delivery.medium} to {self.code_delivery.destination}")
+        if self.mfa_types:
+            lines.append("choose from: " + ", ".join(self.mfa_types))
+        return "  \n".join(lines)
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    user_confirmed: bool
+    user_sub: str | None
+    code_delivery: CodeDelivery | None
+
+    @property
+    def next_step(self) -> str:
+        return "DONE" if self.user_confirmed else "CONFIRM_SIGN_UP"
+
+
+@dataclass(frozen=True)
+class AuthUser:
+    """The signed-in user: Cognito's internal username, the sub, the name they signed in with, and the
+    attributes carried by the id token."""
+
+    username: str
+    user_id: str
+    login_id: str | None
+    attributes: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,142 @@
+"""The state one named session owns: its tokens, a pending challenge, and refreshing them.
+
+Tokens are persisted in the session's storage and resumed from it by a new Auth over the same storage.
+Refresh is single-flight: however many threads find the tokens due at once, one REFRESH_TOKEN_AUTH
+call is made and the others wait for its result.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import AuthConfig
+from ..errors import AmplifyNbError, NetworkError, NotAuthenticatedError, NotAuthorizedError
+from .hub import Hub
+from .storage import Storage
+from .tokens import Clock, Tokens, TokenVerifier
+from .userpool import UserPoolClient
+
+
+@dataclass
+class PendingChallenge:
+    """A sign-in waiting for the user's answer. Holds Cognito's Session, never a password or code."""
+
+    name: str
+    session: str | None
+    username: str  # Cognito's internal username (USER_ID_FOR_SRP), used in every answer
+    login_id: str  # what the user typed
+    parameters: dict[str, str] = field(default_factory=dict)
+    totp_secret_session: str | None = None
+
+    def __repr__(self) -> str:
+        return f"PendingChallenge(name={self.name!r}, username={self.username!r})"
+
+
+class SessionState:
+    def __init__(self, name: str, config: AuthConfig, storage: Storage, clock: Clock):
+        self.name = name
+        self.config = config
+        self.storage = storage
+        self.clock = clock
+        self.client = UserPoolClient(config, clock)
+        self.verifier = TokenVerifier(config, clock)
+        self.lock = threading.RLock()
+        self.refresh_lock = threading.Lock()
+        self.pending: PendingChallenge | None = None
+        self._tokens: Tokens | None = None
+        self._loaded = False
+        self.refresh_count = 0
+
+    @property
+    def storage_key(self) -> str:
+        return f"amplify_nb.{self.name}.{self.config.user_pool_client_id}.tokens"
+
+    def emit(self, event: str, data: Any = None, message: str | None = None) -> None:
+        payload = {"event": event, "data": data, "session": self.name}
+        if message:
+            payload["message"] = message
+        Hub.dispatch("auth", payload)
+
+    # ---- tokens ---------------------------------------------------------------------------------
+    def tokens(self) -> Tokens | None:
+        """The current tokens, resumed from storage the first time (re-verified, expiry allowed)."""
+        with self.lock:
+            if not self._loaded:
+                sync = getattr(self.storage, "sync", None)
+                if callable(sync):
+                    sync()
+                stored = self.storage.get_item(self.storage_key)
+                self._tokens = self.verifier.restore(stored) if stored else None
+                self._loaded = True
+            return self._tokens
+
+    def store(self, tokens: Tokens) -> None:
+        with self.lock:
+            self.storage.set_item(self.storage_key, tokens.to_json())
+            self._tokens, self._loaded = tokens, True
+
+    def forget(self) -> None:
+        """Drop tokens and any pending challenge, here and in storage."""
+        with self.lock:
+            self.storage.remove_item(self.storage_key)
+            self._tokens, self._loaded, self.pending = None, True, None
+
+    def require_tokens(self) -> Tokens:
+        tokens = self.tokens()
+        if tokens is None:
+            raise NotAuthenticatedError("No user is signed in to this session; call sign_in() first")
+        return tokens
+
+    # ---- refresh --------------------------------------------------------------------------------
+    def current(self) -> Tokens:
+        """Valid tokens, refreshed first when they are due (within the refresh margin of expiry)."""
+        tokens = self.require_tokens()
+        if not tokens.refresh_due(self.clock()):
+            return tokens
+        with self.refresh_lock:
+            tokens = self.require_tokens()  # another thread may have refreshed while this one waited
+            if not tokens.refresh_due(self.clock()):
+                return tokens
+            return self._refresh(tokens)
+
+    def _refresh(self, tokens: Tokens) -> Tokens:
+        if not tokens.refresh_token:
+            self.forget()
+            self.emit("tokenRefresh_failure", message="no refresh token")
+            raise NotAuthenticatedError("The session has expired and has no refresh token; sign in again")
+        params = {"REFRESH_TOKEN": tokens.refresh_token}
+        # Cognito hashes the refresh's SECRET_HASH with the internal username, not the alias the user
+        # typed (the pycognito#18 failure): the access token's `username` claim is exactly that.
+        secret_hash = self.client.secret_hash(tokens.username)
+        if secret_hash:
+            params["SECRET_HASH"] = secret_hash
+        self.refresh_count += 1
+        try:
+            result = self.client.call("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=params,
+                                      ClientId=self.config.user_pool_client_id,
+                                      **self.client_metadata())
+            fresh = self.verifier.tokens(result["AuthenticationResult"], previous=tokens)
+        except NotAuthorizedError as exc:
+            self.forget()
+            self.emit("tokenRefresh_failure", message=str(exc))
+            self.emit("signOut", {"username": tokens.username, "reason": "refresh token refused"})
+            raise NotAuthenticatedError(
+                "The session has ended: Cognito refused the refresh token (revoked, expired or signed out "
+                "elsewhere); sign in again", code=exc.code, request_id=exc.request_id) from None
+        except NetworkError as exc:
+            self.emit("tokenRefresh_failure", message=str(exc))
+            if self.clock() < tokens.expires_at:
+                return tokens  # still valid: keep working, try again on the next call
+            raise
+        except AmplifyNbError as exc:
+            self.emit("tokenRefresh_failure", message=str(exc))
+            raise
+        self.store(fresh)
+        self.emit("tokenRefresh", {"username": fresh.username, "expires_at": fresh.expires_at})
+        return fresh
+
+    def client_metadata(self) -> dict[str, Any]:
+        return {"ClientMetadata": dict(self.config.client_metadata)} if self.config.client_metadata else {}
+

@@ -1,0 +1,139 @@
+"""Tokens, their verification against the pool's JWKS, and when to refresh them.
+
+Every token received is verified before it is trusted or stored: RS256 signature against the pool's
+JWKS (fetched once, cached, fetched again for an unknown key id), ``iss``, ``aud`` / ``client_id``,
+``token_use``, and ``exp`` with a small leeway for clock skew, all against one injectable clock.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import AuthConfig
+from ..errors import NetworkError, NotAuthorizedError, StorageError
+
+Clock = Callable[[], float]
+system_clock: Clock = time.time
+
+# Refresh this long before expiry: 5 minutes, or a quarter of a short lifetime (test pools use 60 s).
+MAX_REFRESH_MARGIN = 300.0
+
+
+def mask(token: str | None) -> str:
+    """What a repr may show of a token: its first characters only."""
+    return "None" if token is None else f"'{token[:6]}…'"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str = field(repr=False)
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    id_claims: Mapping[str, Any] = field(repr=False)
+    access_claims: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def username(self) -> str:
+        return str(self.access_claims.get("username") or self.id_claims.get("cognito:username"))
+
+    @property
+    def sub(self) -> str:
+        return str(self.id_claims.get("sub"))
+
+    @property
+    def expires_at(self) -> float:
+        return float(min(self.access_claims.get("exp", 0), self.id_claims.get("exp", 0)))
+
+    @property
+    def lifetime(self) -> float:
+        return max(0.0, self.expires_at - float(self.access_claims.get("iat", self.expires_at)))
+
+    def refresh_due(self, now: float) -> bool:
+        margin = min(MAX_REFRESH_MARGIN, self.lifetime / 4)
+        return now >= self.expires_at - margin
+
+    def with_refreshed(self, id_token: str, access_token: str, id_claims: Mapping[str, Any],
+                       access_claims: Mapping[str, Any], refresh_token: str | None = None) -> Tokens:
+        return Tokens(id_token, access_token, refresh_token or self.refresh_token, id_claims, access_claims)
+
+    def to_json(self) -> str:
+        return json.dumps({"id_token": self.id_token, "access_token": self.access_token,
+                           "refresh_token": self.refresh_token})
+
+    def __repr__(self) -> str:
+        return (f"Tokens(username={self.username!r}, expires_at={self.expires_at:.0f}, id_token={mask(self.id_token)}, "
+                f"access_token={mask(self.access_token)}, refresh_token={mask(self.refresh_token)})")
+
+
+class TokenVerifier:
+    """Verifies Cognito JWTs for one user pool and app client."""
+
+    def __init__(self, config: AuthConfig, clock: Clock = system_clock, leeway: float = 60.0):
+        import jwt  # PyJWT: imported on first use, not with amplify_nb
+
+        self._jwt = jwt
+        self._config = config
+        self._clock = clock
+        self._leeway = leeway
+        self._jwks = jwt.PyJWKClient(config.jwks_url, cache_keys=True, lifespan=24 * 3600, timeout=10)
+
+    def verify(self, token: str, token_use: str, *, allow_expired: bool = False) -> dict[str, Any]:
+        jwt = self._jwt
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientConnectionError:
+            raise NetworkError(f"Cannot fetch the user pool's signing keys from {self._config.jwks_url}") from None
+        except jwt.PyJWKClientError as exc:
+            raise NotAuthorizedError(f"The {token_use} token is not signed by this user pool ({exc})",
+                                     code="InvalidToken") from None
+        except jwt.PyJWTError:
+            raise NotAuthorizedError(f"The {token_use} token is malformed", code="InvalidToken") from None
+        try:
+            claims = jwt.decode(
+                token, key, algorithms=["RS256"], issuer=self._config.issuer,
+                audience=self._config.user_pool_client_id if token_use == "id" else None,
+                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                         "verify_aud": token_use == "id", "require": ["exp", "iss", "token_use"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise NotAuthorizedError(f"The {token_use} token failed verification: {exc}", code="InvalidToken") from None
+        if claims.get("token_use") != token_use:
+            raise NotAuthorizedError(f"Expected an {token_use} token, got {claims.get('token_use')!r}",
+                                     code="InvalidToken")
+        if token_use == "access" and claims.get("client_id") != self._config.user_pool_client_id:
+            raise NotAuthorizedError("The access token was issued to another app client", code="InvalidToken")
+        now = self._clock()
+        if not allow_expired and now > float(claims["exp"]) + self._leeway:
+            raise NotAuthorizedError(f"The {token_use} token has expired", code="TokenExpired")
+        if float(claims.get("iat", now)) > now + self._leeway:
+            raise NotAuthorizedError(f"The {token_use} token was issued in the future", code="InvalidToken")
+        return claims
+
+    def tokens(self, result: Mapping[str, Any], previous: Tokens | None = None) -> Tokens:
+        """Verified Tokens from a Cognito AuthenticationResult (a refresh keeps the refresh token)."""
+        id_token, access_token = result.get("IdToken"), result.get("AccessToken")
+        if not id_token or not access_token:
+            raise NotAuthorizedError("Cognito returned no tokens", code="InvalidToken")
+        id_claims = self.verify(id_token, "id")
+        access_claims = self.verify(access_token, "access")
+        if id_claims.get("sub") != access_claims.get("sub"):
+            raise NotAuthorizedError("The id and access tokens name different users", code="InvalidToken")
+        if previous is not None:
+            return previous.with_refreshed(id_token, access_token, id_claims, access_claims, result.get("RefreshToken"))
+        return Tokens(id_token, access_token, result.get("RefreshToken"), id_claims, access_claims)
+
+    def restore(self, stored: str) -> Tokens:
+        """Tokens read back from storage: signature, issuer and audience checked, expiry allowed (the
+        caller refreshes them). A token of another pool or client is refused, not trusted."""
+        try:
+            data = json.loads(stored)
+            id_token, access_token = data["id_token"], data["access_token"]
+        except (ValueError, KeyError, TypeError):
+            raise StorageError("The stored session is corrupt; sign in again") from None
+        id_claims = self.verify(id_token, "id", allow_expired=True)
+        access_claims = self.verify(access_token, "access", allow_expired=True)
+        return Tokens(id_token, access_token, data.get("refresh_token"), id_claims, access_claims)
