@@ -134,7 +134,8 @@ def _target(backend: CognitoBackend, params: dict[str, Any]) -> tuple[UserPool, 
 def associate_software_token(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, user, session = _target(backend, params)
     if "SOFTWARE_TOKEN_MFA" not in pool.mfa_methods or pool.mfa_configuration == "OFF":
-        raise CognitoError("InvalidParameterException", "Software token MFA is not enabled for this user pool")
+        raise CognitoError("SoftwareTokenMFANotFoundException",
+                           "Software Token MFA has not been enabled by the userPool.")
     user.pending_totp_secret = new_totp_secret()
     result: dict[str, Any] = {"SecretCode": user.pending_totp_secret}
     if session is not None:
@@ -144,7 +145,7 @@ def associate_software_token(backend: CognitoBackend, params: dict[str, Any]) ->
 
 @operation("VerifySoftwareToken")
 def verify_software_token(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _, user, session = _target(backend, params)
+    pool, user, session = _target(backend, params)
     code = check_code_shape(optional(params, "UserCode", max_len=6) or "")
     if not user.pending_totp_secret:
         raise CognitoError("InvalidParameterException",
@@ -153,7 +154,9 @@ def verify_software_token(backend: CognitoBackend, params: dict[str, Any]) -> di
     if step is None:
         raise CognitoError("EnableSoftwareTokenMFAException", "Code mismatch")
     user.totp_secret, user.pending_totp_secret, user.last_totp_step = user.pending_totp_secret, None, step
-    user.mfa_enabled.add("SOFTWARE_TOKEN_MFA")
+    if session is not None or pool.mfa_configuration == "ON":
+        # Verified is not switched on: outside MFA_SETUP / a required-MFA pool, SetUserMFAPreference does that.
+        user.mfa_enabled.add("SOFTWARE_TOKEN_MFA")
     result: dict[str, Any] = {"Status": "SUCCESS"}
     if session is not None:
         session.mfa_setup_verified = True

@@ -62,12 +62,10 @@ def new_user(backend: CognitoBackend, pool: UserPool, username: str, attributes:
             raise CognitoError("InvalidParameterException",
                                "Username should be " + " or ".join(pool.username_attributes).replace("_", " ") + ".")
         check_unique(pool, attributes)
-        internal = new_sub()
-    else:
-        if username.lower() in {name.lower() for name in pool.users}:  # usernames are case-insensitive
-            raise CognitoError("UsernameExistsException", "User already exists")
-        internal = username
+    elif username.lower() in {name.lower() for name in pool.users}:  # usernames are case-insensitive
+        raise CognitoError("UsernameExistsException", "User already exists")
     sub = new_sub()
+    internal = sub if pool.username_attributes else username  # e-mail/phone pools name a user by their sub
     now = backend.now()
     return User(username=internal, sub=sub, attributes={**attributes, "sub": sub}, created_at=now, modified_at=now)
 

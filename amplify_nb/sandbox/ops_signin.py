@@ -129,7 +129,10 @@ def _migrate_user(backend: CognitoBackend, pool: UserPool, client: AppClient, us
     """user_migration: let the app's old directory vouch for a user Cognito has never seen."""
     if not backend.triggers.has("user_migration"):
         return None
-    request: dict[str, Any] = {"validationData": {}, "clientMetadata": dict(meta)}
+    # InitiateAuth's ClientMetadata arrives as validationData; ForgotPassword's as clientMetadata.
+    signing_in = source == "Authentication"
+    request: dict[str, Any] = {"validationData": dict(meta) if signing_in else {},
+                               "clientMetadata": {} if signing_in else dict(meta)}
     if password is not None:
         request["password"] = password
     try:
@@ -144,8 +147,9 @@ def _migrate_user(backend: CognitoBackend, pool: UserPool, client: AppClient, us
     attributes = {str(k): str(v) for k, v in (answer.get("userAttributes") or {}).items()}
     if not attributes:
         return None
-    internal = new_sub() if pool.username_attributes else username
-    user = User(username=internal, sub=new_sub(), attributes={**attributes}, created_at=backend.now(),
+    sub = new_sub()
+    internal = sub if pool.username_attributes else username  # e-mail/phone pools name a user by their sub
+    user = User(username=internal, sub=sub, attributes={**attributes}, created_at=backend.now(),
                 modified_at=backend.now(), status=answer.get("finalUserStatus") or "CONFIRMED")
     user.attributes["sub"] = user.sub
     for attribute in pool.username_attributes:
@@ -154,6 +158,12 @@ def _migrate_user(backend: CognitoBackend, pool: UserPool, client: AppClient, us
         user.salt_hex, user.verifier = srp.make_verifier(pool.short_id, user.username, password)
     pool.users[user.username] = user
     return user
+
+
+def _require_password_set(user: User) -> None:
+    """A user without any password (migrated by ForgotPassword, imported) can only reset it."""
+    if user.status == "RESET_REQUIRED" and not user.verifier:
+        raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
 
 
 @operation("InitiateAuth")
@@ -165,13 +175,13 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
     if flow in _UNSUPPORTED_FLOWS:
         raise CognitoError("InvalidParameterException", f"Initiate Auth method not supported: {flow}")
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
-        return _refresh(backend, pool, client, auth, meta)
+        return _refresh(backend, pool, client, auth, {})
     if flow not in ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH"):
         raise CognitoError("InvalidParameterException",
                            f"1 validation error detected: Value '{flow[:64]}' at 'authFlow' failed to satisfy "
                            "constraint: Member must satisfy enum value set")
     backend.require_flow(client, flow)
-    username = check_username(require(auth, "USERNAME", max_len=128))
+    username = check_username(require(auth, "USERNAME", max_len=128), pattern=False)
     user = pool.find_user(username)
     if flow == "USER_PASSWORD_AUTH":
         password = check_password_shape(require(auth, "PASSWORD", max_len=256))
@@ -180,15 +190,20 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
         if user is None:
             backend.user_or_error(pool, client, username)
         backend.check_secret_hash(client, auth.get("SECRET_HASH"), username, user.username)
+        _require_password_set(user)
         if not backend.password_matches(pool, user, password):
             raise not_authorized()
         backend.check_can_sign_in(user)
-        return after_first_factor(backend, pool, client, _new_session(backend, pool, client, user, flow, meta), user)
+        return after_first_factor(backend, pool, client, _new_session(backend, pool, client, user, flow, {}), user)
     if user is None and not (flow == "USER_SRP_AUTH" and client.prevent_user_existence_errors):
         backend.user_or_error(pool, client, username)
     names = (username,) if user is None else (username, user.username)
     backend.check_secret_hash(client, auth.get("SECRET_HASH"), *names)
-    session = _new_session(backend, pool, client, user, flow, meta)
+    if user is not None:
+        _require_password_set(user)
+    # Cognito gives InitiateAuth's ClientMetadata only to pre sign-up, pre authentication and user migration:
+    # never to the challenge triggers, pre token generation or custom message that this sign-in runs.
+    session = _new_session(backend, pool, client, user, flow, {})
     if flow == "USER_SRP_AUTH":
         return _srp_challenge(pool, session, user, require(auth, "SRP_A", max_len=4096))
     if not backend.triggers.has("define_auth_challenge"):
@@ -249,7 +264,8 @@ def respond_to_auth_challenge(backend: CognitoBackend, params: dict[str, Any]) -
     user = pool.users.get(session.username or "")
     names = [answers.get("USERNAME", "")] + ([user.username] if user else [])
     backend.check_secret_hash(client, answers.get("SECRET_HASH"), *names)
-    meta = optional(params, "ClientMetadata", kind="map") or session.client_metadata
+    meta = optional(params, "ClientMetadata", kind="map") or {}
+    session.client_metadata = meta  # each RespondToAuthChallenge's own, for the triggers it runs
     if name == "PASSWORD_VERIFIER":
         return _password_verifier(backend, pool, client, session, user, answers)
     if user is None:
@@ -308,15 +324,17 @@ def _password_verifier(backend: CognitoBackend, pool: UserPool, client: AppClien
                        user: User | None, answers: dict[str, str]) -> dict[str, Any]:
     timestamp = require(answers, "TIMESTAMP", max_len=64)
     signature = require(answers, "PASSWORD_CLAIM_SIGNATURE", max_len=128)
-    if not srp.TIMESTAMP_FORMAT.match(timestamp):
-        raise CognitoError("InvalidParameterException", "TIMESTAMP format is not valid")
+    canonical = srp.canonical_timestamp(timestamp)
+    if canonical is None:
+        raise CognitoError("InvalidParameterException",
+                           "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
     pool.sessions.pop(session.session_id, None)  # one answer per PASSWORD_VERIFIER round
     try:
         block = base64.b64decode(answers.get("PASSWORD_CLAIM_SECRET_BLOCK", ""), validate=True)
     except (binascii.Error, ValueError):
         raise not_authorized() from None
     if user is None or block != session.secret_block or not session.srp.signature_matches(
-        session.srp_a, pool.short_id, user.username, block, timestamp, signature
+        session.srp_a, pool.short_id, user.username, block, canonical, signature
     ):
         raise not_authorized()
     backend.check_can_sign_in(user)

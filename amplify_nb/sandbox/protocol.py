@@ -9,6 +9,7 @@ that no bad input can escape as a 500.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 MAX_BODY_BYTES = 256 * 1024
@@ -39,6 +40,8 @@ def invalid_parameter(message: str) -> CognitoError:
 def require(params: dict[str, Any], name: str, *, kind: str = "string", max_len: int = 2048) -> Any:
     """Return a required member, refusing a missing, mistyped or oversized one as Cognito does."""
     value = params.get(name)
+    if value is None and name.isupper():  # a key of AuthParameters / ChallengeResponses
+        raise invalid_parameter(f"Missing required parameter {name}")
     if value is None:
         raise invalid_parameter(
             f"1 validation error detected: Value null at '{_camel(name)}' failed to satisfy constraint: "
@@ -76,9 +79,17 @@ def _check(name: str, value: Any, kind: str, max_len: int) -> Any:
     return value
 
 
-def check_username(value: str) -> str:
-    """Cognito usernames: 1-128 characters, no whitespace-only value, no control characters."""
-    if len(value) > 128 or not value.strip() or _CONTROL.search(value) or value != value.strip():
+def check_username(value: str, *, pattern: bool = True) -> str:
+    """Cognito usernames: 1-128 characters of [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ (no spaces, controls, format chars).
+
+    ``pattern=False`` (a USERNAME inside AuthParameters, which has no pattern) refuses only control
+    characters and surrounding whitespace.
+    """
+    if pattern:
+        bad = not value or any(unicodedata.category(c)[0] not in "LMSNP" for c in value)
+    else:
+        bad = not value.strip() or bool(_CONTROL.search(value)) or value != value.strip()
+    if len(value) > 128 or bad:
         raise invalid_parameter(
             "1 validation error detected: Value at 'username' failed to satisfy constraint: "
             "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"

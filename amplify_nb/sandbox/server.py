@@ -79,16 +79,24 @@ class SandboxApp:
 
     @staticmethod
     def _read_json(environ: dict[str, Any]) -> dict[str, Any]:
+        stream = environ["wsgi.input"]
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             raise CognitoError("SerializationException", "Invalid Content-Length") from None
-        if length > MAX_BODY_BYTES:
+        if length < 0:
+            raise CognitoError("SerializationException", "Invalid Content-Length")
+        if environ.get("wsgi.input_terminated") and not length:  # a chunked body: it ends where it ends
+            length = 16 * MAX_BODY_BYTES
+        raw = _read_up_to(stream, min(length, MAX_BODY_BYTES + 1))
+        if len(raw) > MAX_BODY_BYTES:
+            # Swallow a bounded amount of the rest, so that closing the connection does not reset it
+            # under a client still sending, which would lose this answer.
+            _read_up_to(stream, min(length, 16 * MAX_BODY_BYTES) - len(raw))
             raise CognitoError("InvalidParameterException", f"Request body exceeds {MAX_BODY_BYTES} bytes")
-        raw = environ["wsgi.input"].read(length) if length else b""
         try:
             params = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
             raise CognitoError("SerializationException", "Request body is not valid JSON") from None
         if not isinstance(params, dict):
             raise CognitoError("SerializationException", "Request body must be a JSON object")
@@ -104,6 +112,18 @@ class SandboxApp:
         # sandboxes in one process (tests) from seeing each other's buckets and roles.
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
         return self._fallback(environ, start_response)
+
+
+def _read_up_to(stream: Any, limit: int) -> bytes:
+    """At most `limit` bytes, fewer only at the end of the body (a chunked stream reads a chunk at a time)."""
+    parts: list[bytes] = []
+    while limit > 0:
+        chunk = stream.read(min(limit, 65536))
+        if not chunk:
+            break
+        parts.append(chunk)
+        limit -= len(chunk)
+    return b"".join(parts)
 
 
 def moto_application() -> Any:

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 
 try:  # gmpy2 makes the 3072-bit pow ~8x faster; the math is identical without it.
     import gmpy2
@@ -37,11 +38,31 @@ N = int(N_HEX, 16)
 G = 2
 _INFO = b"Caldera Derived Key\x01"
 
-# Cognito accepts "Tue Nov 3 18:09:00 UTC 2026": English day and month, day without a leading zero.
-TIMESTAMP_FORMAT = re.compile(
-    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-    r"([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d UTC \d{4}$"
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TIMESTAMP = re.compile(
+    rf"^(?:{'|'.join(_DAYS)}) ({'|'.join(_MONTHS)}) (\d{{1,2}}) (\d{{1,2}}):(\d{{1,2}}):(\d{{1,2}}) UTC (\d{{4}})$"
 )
+
+
+def canonical_timestamp(text: str) -> str | None:
+    """The TIMESTAMP as Cognito verifies it, or None when it does not parse at all.
+
+    Cognito parses it leniently as Java's "EEE MMM d HH:mm:ss z yyyy" (English) and checks the signature over
+    the date it read, printed canonically ("Tue Nov 3 18:09:00 UTC 2026"). So a zero-padded day or a wrong
+    weekday parses, yet fails as a wrong password would (NotAuthorized), as real clients have found out.
+    """
+    match = _TIMESTAMP.match(text)
+    if match is None:
+        return None
+    month, day, hour, minute, second, year = match.groups()
+    try:
+        when = datetime(int(year), _MONTHS.index(month) + 1, 1) + timedelta(
+            days=int(day) - 1, hours=int(hour), minutes=int(minute), seconds=int(second))
+    except (ValueError, OverflowError):
+        return None
+    return (f"{_DAYS[when.weekday()]} {_MONTHS[when.month - 1]} {when.day} "
+            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} UTC {when.year}")
 
 
 def pad_hex(value: int) -> str:

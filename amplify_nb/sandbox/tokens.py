@@ -86,7 +86,7 @@ class TokenIssuer:
         try:
             claims = jwt.decode(
                 token, self._key.public_key(), algorithms=["RS256"], issuer=issuer,
-                options={"verify_exp": False, "verify_aud": False},
+                options={"verify_exp": False, "verify_iat": False, "verify_aud": False},  # the sandbox clock decides
             )
         except jwt.PyJWTError:
             raise not_authorized("Invalid Access Token") from None

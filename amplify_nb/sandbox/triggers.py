@@ -68,10 +68,10 @@ class Triggers:
         except CognitoError:
             raise
         except Exception as exc:  # a trigger's bug is the app's failure, reported as Lambda's
-            code = "UserLambdaValidationException"
-            if name in ("define_auth_challenge", "create_auth_challenge", "verify_auth_challenge_response"):
-                code = "UnexpectedLambdaException"
-            raise CognitoError(code, f"{_LAMBDA_TITLES[name]} failed with error {exc}.") from None
+            # Cognito reports a function error of every trigger, the custom-auth ones included, this way
+            # (e.g. "UserLambdaValidationException: DefineAuthChallenge failed with error ...").
+            raise CognitoError("UserLambdaValidationException",
+                               f"{_LAMBDA_TITLES[name]} failed with error {exc}.") from None
         produced = result if isinstance(result, dict) else working
         if not isinstance(produced.get("response"), dict):
             raise CognitoError(
