@@ -122,6 +122,7 @@ class UserPool:
     clients: dict[str, AppClient] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, AuthSession] = field(default_factory=dict)
+    decoy_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     @property
     def short_id(self) -> str:

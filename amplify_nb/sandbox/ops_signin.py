@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import secrets
+import uuid
 from typing import Any
 
 from . import srp
@@ -52,7 +55,16 @@ def _challenge(session: AuthSession, user: User | None, parameters: dict[str, st
     return {"ChallengeName": session.challenge, "Session": session.session_id, "ChallengeParameters": params}
 
 
-def _srp_challenge(pool: UserPool, session: AuthSession, user: User | None, srp_a_hex: Any) -> dict[str, Any]:
+def _decoy(pool: UserPool, login: str) -> tuple[str, str, int]:
+    """What an unknown user looks like: the same made-up id and salt every time for the same name, so
+    that two attempts cannot tell an unknown user from a real one."""
+    digest = hmac.new(pool.decoy_key, login.lower().encode(), hashlib.sha256).digest()
+    name = str(uuid.UUID(bytes=digest[:16], version=4))
+    return name, srp.pad_hex(int.from_bytes(digest[16:], "big") or 1), int.from_bytes(digest, "big")
+
+
+def _srp_challenge(pool: UserPool, session: AuthSession, user: User | None, srp_a_hex: Any,
+                   login: str = "") -> dict[str, Any]:
     try:
         session.srp_a = int(srp_a_hex, 16)
     except (TypeError, ValueError):
@@ -60,12 +72,11 @@ def _srp_challenge(pool: UserPool, session: AuthSession, user: User | None, srp_
     if session.srp_a % srp.N == 0:
         raise CognitoError("InvalidParameterException", "SRP_A is not valid")
     if user is not None:
-        salt_hex, verifier = user.salt_hex, user.verifier
-    else:  # PreventUserExistenceErrors: a decoy round that fails only at the signature
-        salt_hex, verifier = srp.make_verifier(pool.short_id, "decoy", secrets.token_hex(16))
+        name, salt_hex, verifier = user.username, user.salt_hex, user.verifier
+    else:  # PreventUserExistenceErrors: a decoy that fails only at the signature, stable per name
+        name, salt_hex, verifier = _decoy(pool, login)
     session.srp = srp.ServerEphemeral(verifier or 1)
     session.challenge = "PASSWORD_VERIFIER"
-    name = user.username if user else secrets.token_hex(16)
     return _challenge(session, None, {
         "SALT": salt_hex, "SECRET_BLOCK": session.session_id, "SRP_B": f"{session.srp.big_b:x}",
         "USERNAME": name, "USER_ID_FOR_SRP": name,
@@ -205,7 +216,7 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
     # never to the challenge triggers, pre token generation or custom message that this sign-in runs.
     session = _new_session(backend, pool, client, user, flow, {})
     if flow == "USER_SRP_AUTH":
-        return _srp_challenge(pool, session, user, require(auth, "SRP_A", max_len=4096))
+        return _srp_challenge(pool, session, user, require(auth, "SRP_A", max_len=4096), username)
     if not backend.triggers.has("define_auth_challenge"):
         raise CognitoError("InvalidParameterException",
                            "Custom auth lambda trigger is not configured for the user pool.")
