@@ -7,7 +7,12 @@ import pytest
 
 import amplify_nb
 from amplify_nb.errors import (
-    CodeMismatchError, NetworkError, NotAuthorizedError, TriggerError, UserNotFoundError, ValidationError,
+    CodeMismatchError,
+    NetworkError,
+    NotAuthorizedError,
+    TriggerError,
+    UserNotFoundError,
+    ValidationError,
 )
 from amplify_nb.sandbox import Sandbox
 

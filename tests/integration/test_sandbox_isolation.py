@@ -32,6 +32,6 @@ def test_a_stopped_sandbox_frees_its_port_and_refuses_connections():
     sb = Sandbox().start()
     client = cognito_client(sb)
     sb.stop()
-    with pytest.raises(Exception, match="(?i)connect"):
+    with pytest.raises(Exception, match=r"(?i)connect"):
         client.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=sb.client.client_id,
                              AuthParameters={"USERNAME": "x", "PASSWORD": "y"})
