@@ -35,7 +35,8 @@ class Auth:
             raise ValidationError("name must be a non-empty string of at most 64 characters", field="name")
         self.name = name
         self.config: AuthConfig = load_config(config)
-        self._state = SessionState(name, self.config, check_storage(storage or MemoryStorage()), clock)
+        storage = check_storage(MemoryStorage() if storage is None else storage)
+        self._state = SessionState(name, self.config, storage, clock)
         self._op_lock = threading.RLock()
         with _registry_lock:
             _registry[name] = self
