@@ -19,13 +19,16 @@ from typing import Any
 
 from .errors import ConfigurationError
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
-_CLIENT_ID = re.compile(r"^[\w+]+$")
-_IDENTITY_POOL = re.compile(r"^[\w-]+:[0-9a-f-]+$")
+_REGION = (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$"), "an AWS region such as us-east-1")
+_POOL_ID = (re.compile(r"^[\w-]+_[0-9a-zA-Z]+$"), "a user pool id such as us-east-1_AbCdEf123")
+_CLIENT_ID = (re.compile(r"^[\w+]+$"), "an app client id (letters and digits)")
+_IDENTITY_POOL = (re.compile(r"^[\w-]+:[0-9a-f-]+$"), "an identity pool id such as us-east-1:<uuid>")
+_URL = (re.compile(r"^https?://[^\s/]+\S*$"), "an http:// or https:// URL")
 _FLOWS = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH")
 _ENV_ENDPOINTS = {"cognito-idp": "COGNITO_IDENTITY_PROVIDER", "cognito-identity": "COGNITO_IDENTITY",
                   "sts": "STS", "s3": "S3"}
+_LIST = (list, tuple)
+_KINDS: dict[Any, str] = {str: "a string", bool: "true or false", _LIST: "a list", Mapping: "an object"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def load_config(source: Any = None) -> AuthConfig:
             raise ConfigurationError("No configuration given: pass a path or dict, set $AMPLIFY_NB_CONFIG, "
                                      "or put amplify_outputs.json in the working directory", source="configure()")
     if isinstance(source, (str, os.PathLike)):
-        return _from_path(Path(source))
+        return _from_path(Path(source).expanduser())
     if isinstance(source, Mapping):
         return from_mapping(source, "dict")
     raise ConfigurationError(f"Expected a path, a dict or an AuthConfig, got {type(source).__name__}",
@@ -95,45 +98,95 @@ def load_config(source: Any = None) -> AuthConfig:
 def _from_path(path: Path) -> AuthConfig:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: editors on Windows write a BOM
     except FileNotFoundError:
         raise ConfigurationError("Configuration file not found", source=name) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"Configuration file unreadable: {exc.__class__.__name__}", source=name) from None
-    if path.suffix in (".js", ".mjs", ".ts"):
+    if path.suffix in (".js", ".mjs", ".cjs", ".ts"):
         return from_mapping(parse_aws_exports(text, name), name)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigurationError(f"Not valid JSON (line {exc.lineno}, column {exc.colno})", source=name) from None
     if not isinstance(data, dict):
-        raise ConfigurationError("Expected a JSON object at the top level", source=name)
+        raise ConfigurationError(f"Expected a JSON object at the top level, got {type(data).__name__}", source=name)
     return from_mapping(data, name)
 
 
+_JS_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<line_comment>//[^\n]*)
+  | (?P<block_comment>/\*.*?\*/)
+  | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`)
+  | (?P<name>[A-Za-z_$][\w$]*)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+_JS_KEY_FOLLOWS = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)*:", re.DOTALL)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "\n": ""}
+
+
+def _js_string(body: str) -> str:
+    return _JS_ESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5
+                          else _JS_ESCAPES.get(m.group(1), m.group(1)), body)
+
+
 def parse_aws_exports(text: str, source: str = "aws-exports.js") -> dict[str, Any]:
-    """The object literal of an aws-exports.js, read as JSON after JavaScript's leniencies are undone."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        raise ConfigurationError("No object literal found", source=source)
-    body = re.sub(r"//[^\n]*", "", text[start:end + 1])
-    body = re.sub(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:", r'\1"\2":', body)  # bare keys
-    body = re.sub(r"'((?:[^'\\]|\\.)*)'", lambda m: json.dumps(m.group(1)), body)  # single quotes
-    body = re.sub(r",\s*([}\]])", r"\1", body)  # trailing commas
+    """The first object literal of an aws-exports.js, as data.
+
+    A tokenizer rather than regular expressions over the whole text, because the values hold
+    ``//`` (the OAuth redirect URLs) and quotes that a text substitution would mangle. Accepts what
+    the Amplify CLI writes and what people write by hand: bare or single-quoted keys, single quotes,
+    trailing commas, comments.
+    """
+    out: list[str] = []
+    depth, first_line = 0, 0
+    for match in _JS_TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if depth == 0:
+            if token == "{":
+                depth, first_line = 1, text.count("\n", 0, match.start())
+                out.append(token)
+            continue
+        if kind == "block_comment":
+            out.append("\n" * token.count("\n"))
+        elif kind == "string":
+            out.append(json.dumps(_js_string(token[1:-1])))
+        elif kind == "name" and _JS_KEY_FOLLOWS.match(text, match.end()):
+            out.append(json.dumps(token))
+        elif token in "}]":
+            last = len(out) - 1
+            while last > 0 and not out[last].strip():
+                last -= 1
+            if out[last] == ",":  # a trailing comma
+                out[last] = ""
+            out.append(token)
+            depth -= 1
+            if depth == 0:
+                break
+        elif kind != "line_comment":
+            depth += token in "{["
+            out.append(token)
+    if not out:
+        raise ConfigurationError("No object literal found (expected e.g. const awsmobile = {...})", source=source)
+    if depth:
+        raise ConfigurationError("The object literal is not closed (a '}' is missing)", source=source)
     try:
-        return json.loads(body)
+        return json.loads("".join(out))
     except json.JSONDecodeError as exc:
-        raise ConfigurationError(f"Cannot read the object literal (line {exc.lineno})", source=source) from None
+        raise ConfigurationError(f"Cannot read the object literal (line {first_line + exc.lineno}: {exc.msg})",
+                                 source=source) from None
 
 
 def from_mapping(data: Mapping[str, Any], source: str = "dict") -> AuthConfig:
     """Detect which Amplify shape this is and read it."""
-    auth = data.get("auth") if isinstance(data.get("auth"), Mapping) else None
-    if auth is not None and "plugins" in auth:
-        return _from_native(data, source)
-    if auth is not None:
-        return _from_outputs(data, source)
-    if isinstance(data.get("Auth"), Mapping):
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(f"Expected an object, got {type(data).__name__}", source=source)
+    if data.get("auth") is not None:
+        auth = _obj(data, "auth", source, "")
+        return _from_native(data, source) if "plugins" in auth else _from_outputs(data, source)
+    if data.get("Auth") is not None:
         return _from_configure_dict(data, source)
     if "aws_user_pools_id" in data or "aws_cognito_identity_pool_id" in data:
         return _from_gen1_flat(data, source)
@@ -142,157 +195,210 @@ def from_mapping(data: Mapping[str, Any], source: str = "dict") -> AuthConfig:
                              source=source)
 
 
-def _get(section: Mapping[str, Any], key: str, source: str, path: str, *, kind: type = str,
-         required: bool = True, pattern: re.Pattern[str] | None = None) -> Any:
+def _get(section: Mapping[str, Any], key: str, source: str, path: str, *, kind: Any = str,
+         required: bool = True, form: tuple[re.Pattern[str], str] | None = None,
+         choices: tuple[str, ...] = ()) -> Any:
     value = section.get(key)
     where = f"{path}.{key}" if path else key
     if value is None or value == "":
         if required:
-            raise ConfigurationError(f"Missing required {kind.__name__}", source=source, key=where)
+            raise ConfigurationError(f"Missing required key (expected {_describe(kind, form)})", source=source,
+                                     key=where)
         return None
     if not isinstance(value, kind):
-        raise ConfigurationError(f"Expected {kind.__name__}, got {type(value).__name__}", source=source, key=where)
-    if pattern is not None and not pattern.match(value):
-        raise ConfigurationError(f"Malformed value (expected the form {pattern.pattern})", source=source, key=where)
+        raise ConfigurationError(f"Expected {_describe(kind, form)}, got {type(value).__name__}", source=source,
+                                 key=where)
+    if form is not None and not form[0].match(value):
+        raise ConfigurationError(f"Malformed value {value!r} (expected {form[1]})", source=source, key=where)
+    if choices and value not in choices:
+        raise ConfigurationError(f"Unsupported value {value!r} (expected one of {', '.join(choices)})",
+                                 source=source, key=where)
     return value
 
 
-def _endpoints(custom: Mapping[str, Any]) -> dict[str, str]:
+def _describe(kind: Any, form: tuple[re.Pattern[str], str] | None) -> str:
+    return form[1] if form else _KINDS[kind]
+
+
+def _obj(section: Mapping[str, Any], key: str, source: str, path: str) -> Mapping[str, Any]:
+    return _get(section, key, source, path, kind=Mapping, required=False) or {}
+
+
+def _dig(section: Mapping[str, Any], source: str, path: str, *keys: str) -> Mapping[str, Any]:
+    """The object at section[k1][k2]..., {} where absent; ConfigurationError where one is not an object."""
+    for key in keys:
+        section = _obj(section, key, source, path)
+        path = f"{path}.{key}" if path else key
+    return section
+
+
+def _flag(section: Mapping[str, Any], key: str, source: str, path: str, default: bool) -> bool:
+    value = _get(section, key, source, path, kind=bool, required=False)
+    return default if value is None else value
+
+
+def _names(section: Mapping[str, Any], key: str, source: str, path: str, *, lower: bool = False) -> tuple[str, ...]:
+    values = _get(section, key, source, path, kind=_LIST, required=False) or ()
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise ConfigurationError(f"Expected a list of strings, got {type(value).__name__} in it", source=source,
+                                     key=f"{path}.{key}[{index}]" if path else f"{key}[{index}]")
+    return tuple(v.lower() if lower else v for v in values)
+
+
+def _endpoints(custom: Mapping[str, Any], source: str, path: str) -> dict[str, str]:
     """Endpoint overrides: custom.amplify_nb.endpoint_url(s), then botocore's AWS_ENDPOINT_URL_* variables."""
     endpoints: dict[str, str] = {}
-    shared = custom.get("endpoint_url")
-    if isinstance(shared, str) and shared:
+    shared = _get(custom, "endpoint_url", source, path, required=False, form=_URL)
+    if shared:
         endpoints = dict.fromkeys(_ENV_ENDPOINTS, shared.rstrip("/"))
-    for service, url in (custom.get("endpoint_urls") or {}).items():
-        endpoints[service] = str(url).rstrip("/")
+    urls = _obj(custom, "endpoint_urls", source, path)
+    for service in urls:
+        endpoints[service] = _get(urls, service, source, f"{path}.endpoint_urls", form=_URL).rstrip("/")
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":  # botocore's opt-out
+        return endpoints
     for service, suffix in _ENV_ENDPOINTS.items():
-        url = os.environ.get(f"AWS_ENDPOINT_URL_{suffix}") or os.environ.get("AWS_ENDPOINT_URL")
-        if url and service not in endpoints:
+        if service in endpoints:
+            continue
+        variable = f"AWS_ENDPOINT_URL_{suffix}" if os.environ.get(f"AWS_ENDPOINT_URL_{suffix}") else "AWS_ENDPOINT_URL"
+        url = _get(os.environ, variable, "the environment", "", required=False, form=_URL)
+        if url:
             endpoints[service] = url.rstrip("/")
     return endpoints
 
 
-def _finish(config: AuthConfig) -> AuthConfig:
-    src = config.source
-    if not _REGION.match(config.region):
-        raise ConfigurationError("Malformed AWS region (expected e.g. us-east-1)", source=src, key="region")
-    if not _POOL_ID.match(config.user_pool_id):
-        raise ConfigurationError("Malformed user pool id (expected <region>_<id>)", source=src, key="user_pool_id")
-    if not _CLIENT_ID.match(config.user_pool_client_id):
-        raise ConfigurationError("Malformed app client id", source=src, key="user_pool_client_id")
-    if config.identity_pool_id and not _IDENTITY_POOL.match(config.identity_pool_id):
-        raise ConfigurationError("Malformed identity pool id (expected <region>:<uuid>)", source=src,
-                                 key="identity_pool_id")
-    if config.authentication_flow_type not in _FLOWS:
-        raise ConfigurationError(f"authenticationFlowType must be one of {', '.join(_FLOWS)}", source=src,
-                                 key="authenticationFlowType")
-    return config
-
-
 def _from_outputs(data: Mapping[str, Any], source: str) -> AuthConfig:
     auth = data["auth"]
-    custom = (data.get("custom") or {}).get("amplify_nb") or {}
-    storage = data.get("storage") if isinstance(data.get("storage"), Mapping) else {}
-    region = _get(auth, "aws_region", source, "auth")
-    mfa = auth.get("mfa_configuration") or "NONE"
-    return _finish(AuthConfig(
+    custom = _dig(data, source, "", "custom", "amplify_nb")
+    storage = _obj(data, "storage", source, "")
+    region = _get(auth, "aws_region", source, "auth", form=_REGION)
+    mfa = _get(auth, "mfa_configuration", source, "auth", required=False,
+               choices=("NONE", "OPTIONAL", "REQUIRED")) or "NONE"
+    return AuthConfig(
         region=region, source=source,
-        user_pool_id=_get(auth, "user_pool_id", source, "auth"),
-        user_pool_client_id=_get(auth, "user_pool_client_id", source, "auth"),
-        client_secret=custom.get("user_pool_client_secret"),
-        identity_pool_id=_get(auth, "identity_pool_id", source, "auth", required=False),
+        user_pool_id=_get(auth, "user_pool_id", source, "auth", form=_POOL_ID),
+        user_pool_client_id=_get(auth, "user_pool_client_id", source, "auth", form=_CLIENT_ID),
+        client_secret=_get(custom, "user_pool_client_secret", source, "custom.amplify_nb", required=False),
+        identity_pool_id=_get(auth, "identity_pool_id", source, "auth", required=False, form=_IDENTITY_POOL),
         identity_pool_region=region,
-        allow_guest_access=bool(auth.get("unauthenticated_identities_enabled", False)),
-        oauth=auth.get("oauth") or {},
+        allow_guest_access=_flag(auth, "unauthenticated_identities_enabled", source, "auth", False),
+        oauth=_obj(auth, "oauth", source, "auth"),
         mfa_configuration={"NONE": "OFF", "REQUIRED": "ON"}.get(mfa, mfa),
-        mfa_methods=tuple(auth.get("mfa_methods") or ()),
-        password_policy=auth.get("password_policy") or {},
-        username_attributes=tuple(auth.get("username_attributes") or ()),
-        signup_attributes=tuple(auth.get("standard_required_attributes") or ()),
-        endpoints=_endpoints(custom),
-        storage_bucket=storage.get("bucket_name"), storage_region=storage.get("aws_region"),
-    ))
+        mfa_methods=_names(auth, "mfa_methods", source, "auth"),
+        password_policy=_obj(auth, "password_policy", source, "auth"),
+        username_attributes=_names(auth, "username_attributes", source, "auth"),
+        signup_attributes=_names(auth, "standard_required_attributes", source, "auth"),
+        endpoints=_endpoints(custom, source, "custom.amplify_nb"),
+        storage_bucket=_get(storage, "bucket_name", source, "storage", required=False),
+        storage_region=_get(storage, "aws_region", source, "storage", required=False, form=_REGION),
+    )
 
 
 def _from_gen1_flat(data: Mapping[str, Any], source: str) -> AuthConfig:
-    region = data.get("aws_cognito_region") or data.get("aws_project_region")
+    region = (_get(data, "aws_cognito_region", source, "", required=False, form=_REGION)
+              or _get(data, "aws_project_region", source, "", required=False, form=_REGION))
     if not region:
-        raise ConfigurationError("Missing required str", source=source, key="aws_cognito_region")
-    custom = data.get("amplify_nb") or {}
-    return _finish(AuthConfig(
+        raise ConfigurationError(f"Missing required key (expected {_REGION[1]}; aws_project_region is used when "
+                                 "it is absent)", source=source, key="aws_cognito_region")
+    mandatory = data.get("aws_mandatory_sign_in")
+    if mandatory not in (None, "", "enable", "disable", True, False):
+        raise ConfigurationError(f"Unsupported value {mandatory!r} (expected 'enable' or 'disable')", source=source,
+                                 key="aws_mandatory_sign_in")
+    return AuthConfig(
         region=region, source=source,
-        user_pool_id=_get(data, "aws_user_pools_id", source, ""),
-        user_pool_client_id=_get(data, "aws_user_pools_web_client_id", source, ""),
-        identity_pool_id=_get(data, "aws_cognito_identity_pool_id", source, "", required=False),
+        user_pool_id=_get(data, "aws_user_pools_id", source, "", form=_POOL_ID),
+        user_pool_client_id=_get(data, "aws_user_pools_web_client_id", source, "", form=_CLIENT_ID),
+        identity_pool_id=_get(data, "aws_cognito_identity_pool_id", source, "", required=False, form=_IDENTITY_POOL),
         identity_pool_region=region,
-        allow_guest_access=data.get("aws_mandatory_sign_in") not in ("enable", True),
-        oauth=data.get("oauth") or {},
-        mfa_configuration=data.get("aws_cognito_mfa_configuration") or "OFF",
-        mfa_methods=tuple(data.get("aws_cognito_mfa_types") or ()),
-        username_attributes=tuple(a.lower() for a in data.get("aws_cognito_username_attributes") or ()),
-        signup_attributes=tuple(a.lower() for a in data.get("aws_cognito_signup_attributes") or ()),
-        endpoints=_endpoints(custom),
-        storage_bucket=data.get("aws_user_files_s3_bucket"),
-        storage_region=data.get("aws_user_files_s3_bucket_region"),
-    ))
+        allow_guest_access=mandatory not in ("enable", True),
+        oauth=_obj(data, "oauth", source, ""),
+        mfa_configuration=_get(data, "aws_cognito_mfa_configuration", source, "", required=False,
+                               choices=("OFF", "ON", "OPTIONAL")) or "OFF",
+        mfa_methods=_names(data, "aws_cognito_mfa_types", source, ""),
+        username_attributes=_names(data, "aws_cognito_username_attributes", source, "", lower=True),
+        signup_attributes=_names(data, "aws_cognito_signup_attributes", source, "", lower=True),
+        endpoints=_endpoints(_obj(data, "amplify_nb", source, ""), source, "amplify_nb"),
+        storage_bucket=_get(data, "aws_user_files_s3_bucket", source, "", required=False),
+        storage_region=_get(data, "aws_user_files_s3_bucket_region", source, "", required=False, form=_REGION),
+    )
 
 
 def _from_native(data: Mapping[str, Any], source: str) -> AuthConfig:
-    plugin = (data["auth"].get("plugins") or {}).get("awsCognitoAuthPlugin")
-    if not isinstance(plugin, Mapping):
-        raise ConfigurationError("Missing object", source=source, key="auth.plugins.awsCognitoAuthPlugin")
     base = "auth.plugins.awsCognitoAuthPlugin"
-    pool = ((plugin.get("CognitoUserPool") or {}).get("Default")) or {}
-    identity = (((plugin.get("CredentialsProvider") or {}).get("CognitoIdentity") or {}).get("Default")) or {}
-    options = ((plugin.get("Auth") or {}).get("Default")) or {}
-    storage = (((data.get("storage") or {}).get("plugins") or {}).get("awsS3StoragePlugin")) or {}
-    region = _get(pool, "Region", source, f"{base}.CognitoUserPool.Default")
-    return _finish(AuthConfig(
+    plugin = _dig(data, source, "", "auth", "plugins", "awsCognitoAuthPlugin")
+    if not plugin:
+        raise ConfigurationError("Missing required key (expected an object)", source=source, key=base)
+    pool_path, identity_path = f"{base}.CognitoUserPool.Default", f"{base}.CredentialsProvider.CognitoIdentity.Default"
+    options_path = f"{base}.Auth.Default"
+    pool = _dig(plugin, source, base, "CognitoUserPool", "Default")
+    options = _dig(plugin, source, base, "Auth", "Default")
+    identity = _dig(plugin, source, base, "CredentialsProvider", "CognitoIdentity", "Default")
+    storage = _dig(data, source, "", "storage", "plugins", "awsS3StoragePlugin")
+    region = _get(pool, "Region", source, pool_path, form=_REGION)
+    identity_pool_id = _get(identity, "PoolId", source, identity_path, required=False, form=_IDENTITY_POOL)
+    return AuthConfig(
         region=region, source=source,
-        user_pool_id=_get(pool, "PoolId", source, f"{base}.CognitoUserPool.Default"),
-        user_pool_client_id=_get(pool, "AppClientId", source, f"{base}.CognitoUserPool.Default"),
-        client_secret=pool.get("AppClientSecret"),
-        identity_pool_id=identity.get("PoolId"), identity_pool_region=identity.get("Region") or region,
-        allow_guest_access=bool(identity.get("PoolId")),
-        authentication_flow_type=options.get("authenticationFlowType") or "USER_SRP_AUTH",
-        oauth=options.get("OAuth") or {},
-        mfa_configuration=options.get("mfaConfiguration") or "OFF",
-        mfa_methods=tuple(options.get("mfaTypes") or ()),
-        username_attributes=tuple(a.lower() for a in options.get("usernameAttributes") or ()),
-        signup_attributes=tuple(a.lower() for a in options.get("signupAttributes") or ()),
-        endpoints=_endpoints((data.get("custom") or {}).get("amplify_nb") or {}),
-        storage_bucket=storage.get("bucket"), storage_region=storage.get("region"),
-    ))
+        user_pool_id=_get(pool, "PoolId", source, pool_path, form=_POOL_ID),
+        user_pool_client_id=_get(pool, "AppClientId", source, pool_path, form=_CLIENT_ID),
+        client_secret=_get(pool, "AppClientSecret", source, pool_path, required=False),
+        identity_pool_id=identity_pool_id,
+        identity_pool_region=_get(identity, "Region", source, identity_path, required=False, form=_REGION) or region,
+        allow_guest_access=bool(identity_pool_id),
+        authentication_flow_type=_get(options, "authenticationFlowType", source, options_path, required=False,
+                                      choices=_FLOWS) or "USER_SRP_AUTH",
+        oauth=_obj(options, "OAuth", source, options_path),
+        mfa_configuration=_get(options, "mfaConfiguration", source, options_path, required=False,
+                               choices=("OFF", "ON", "OPTIONAL")) or "OFF",
+        mfa_methods=_names(options, "mfaTypes", source, options_path),
+        username_attributes=_names(options, "usernameAttributes", source, options_path, lower=True),
+        signup_attributes=_names(options, "signupAttributes", source, options_path, lower=True),
+        endpoints=_endpoints(_dig(data, source, "", "custom", "amplify_nb"), source, "custom.amplify_nb"),
+        storage_bucket=_get(storage, "bucket", source, "storage.plugins.awsS3StoragePlugin", required=False),
+        storage_region=_get(storage, "region", source, "storage.plugins.awsS3StoragePlugin", required=False,
+                            form=_REGION),
+    )
 
 
 def _from_configure_dict(data: Mapping[str, Any], source: str) -> AuthConfig:
-    auth = data["Auth"]
-    custom = data.get("amplify_nb") or {}
-    if isinstance(auth.get("Cognito"), Mapping):  # Amplify JS v6
-        cognito = auth["Cognito"]
-        pool_id = _get(cognito, "userPoolId", source, "Auth.Cognito")
+    auth = _obj(data, "Auth", source, "")
+    custom = _obj(data, "amplify_nb", source, "")
+    secret = _get(custom, "user_pool_client_secret", source, "amplify_nb", required=False)
+    handlers = _obj(custom, "refresh_handlers", source, "amplify_nb")
+    if auth.get("Cognito") is not None:  # Amplify JS v6
+        cognito = _obj(auth, "Cognito", source, "Auth")
+        pool_id = _get(cognito, "userPoolId", source, "Auth.Cognito", form=_POOL_ID)
         region = pool_id.split("_", 1)[0]
-        return _finish(AuthConfig(
+        if not _REGION[0].match(region):
+            raise ConfigurationError(f"Malformed value {pool_id!r} (expected {_POOL_ID[1]}: v6 reads the region "
+                                     "from it)", source=source, key="Auth.Cognito.userPoolId")
+        identity_pool_id = _get(cognito, "identityPoolId", source, "Auth.Cognito", required=False,
+                                form=_IDENTITY_POOL)
+        return AuthConfig(
             region=region, source=source, user_pool_id=pool_id,
-            user_pool_client_id=_get(cognito, "userPoolClientId", source, "Auth.Cognito"),
-            client_secret=custom.get("user_pool_client_secret"),
-            identity_pool_id=cognito.get("identityPoolId"), identity_pool_region=region,
-            allow_guest_access=bool(cognito.get("allowGuestAccess", False)),
-            oauth=((cognito.get("loginWith") or {}).get("oauth")) or {},
-            endpoints=_endpoints(custom), refresh_handlers=dict(custom.get("refresh_handlers") or {}),
-        ))
-    region = _get(auth, "region", source, "Auth")
-    return _finish(AuthConfig(  # Amplify JS v5 and earlier
-        region=region, source=source,
-        user_pool_id=_get(auth, "userPoolId", source, "Auth"),
-        user_pool_client_id=_get(auth, "userPoolWebClientId", source, "Auth"),
-        client_secret=auth.get("userPoolWebClientSecret") or custom.get("user_pool_client_secret"),
-        identity_pool_id=auth.get("identityPoolId"),
-        identity_pool_region=auth.get("identityPoolRegion") or region,
-        allow_guest_access=not bool(auth.get("mandatorySignIn", False)),
-        authentication_flow_type=auth.get("authenticationFlowType") or "USER_SRP_AUTH",
-        oauth=auth.get("oauth") or {},
-        client_metadata=dict(auth.get("clientMetadata") or {}),
-        endpoints=_endpoints(custom),
-        refresh_handlers=dict(auth.get("refreshHandlers") or custom.get("refresh_handlers") or {}),
-    ))
+            user_pool_client_id=_get(cognito, "userPoolClientId", source, "Auth.Cognito", form=_CLIENT_ID),
+            client_secret=secret,
+            identity_pool_id=identity_pool_id,
+            identity_pool_region=identity_pool_id.split(":", 1)[0] if identity_pool_id else region,
+            allow_guest_access=_flag(cognito, "allowGuestAccess", source, "Auth.Cognito", False),
+            oauth=_dig(cognito, source, "Auth.Cognito", "loginWith", "oauth"),
+            endpoints=_endpoints(custom, source, "amplify_nb"), refresh_handlers=dict(handlers),
+        )
+    metadata = _obj(auth, "clientMetadata", source, "Auth")
+    for name in metadata:
+        _get(metadata, name, source, "Auth.clientMetadata", required=False)  # Cognito takes strings only
+    return AuthConfig(  # Amplify JS v5 and earlier
+        region=_get(auth, "region", source, "Auth", form=_REGION), source=source,
+        user_pool_id=_get(auth, "userPoolId", source, "Auth", form=_POOL_ID),
+        user_pool_client_id=_get(auth, "userPoolWebClientId", source, "Auth", form=_CLIENT_ID),
+        client_secret=_get(auth, "userPoolWebClientSecret", source, "Auth", required=False) or secret,
+        identity_pool_id=_get(auth, "identityPoolId", source, "Auth", required=False, form=_IDENTITY_POOL),
+        identity_pool_region=(_get(auth, "identityPoolRegion", source, "Auth", required=False, form=_REGION)
+                              or auth["region"]),
+        allow_guest_access=not _flag(auth, "mandatorySignIn", source, "Auth", False),
+        authentication_flow_type=_get(auth, "authenticationFlowType", source, "Auth", required=False,
+                                      choices=_FLOWS) or "USER_SRP_AUTH",
+        oauth=_obj(auth, "oauth", source, "Auth"),
+        client_metadata=dict(metadata),
+        endpoints=_endpoints(custom, source, "amplify_nb"),
+        refresh_handlers=dict(_obj(auth, "refreshHandlers", source, "Auth") or handlers),
+    )

@@ -61,20 +61,34 @@ class MemoryStorage:
         return f"MemoryStorage({len(self._items)} items)"
 
 
+# One lock per file for every FileStorage in this process: two objects on the same file (two Auth
+# sessions, or a session re-created in a notebook) must not interleave their read-modify-write.
+_FILE_LOCKS: dict[str, threading.Lock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _file_lock(path: Path) -> threading.Lock:
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(os.path.realpath(path), threading.Lock())
+
+
 class FileStorage:
     """One JSON file, written atomically (temp file + rename) with mode 0600.
 
     ``FileStorage(directory, name)`` keeps ``<directory>/<name>.json``; the default directory is
     ``$AMPLIFY_NB_HOME`` or ``~/.amplify_nb``. A corrupt or foreign file raises StorageError and is
-    never overwritten, so no one loses a file by pointing a session at the wrong path.
+    never overwritten, so no one loses a file by pointing a session at the wrong path. Reads are served
+    from a cached copy (``sync()`` drops it); every write re-reads the file first, so a write keeps
+    what another writer added in between.
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, name: str = "default"):
-        if not name or "/" in name or name.startswith("."):
-            raise StorageError(f"Invalid session name for a storage file: {name!r}")
-        base = Path(directory or os.environ.get("AMPLIFY_NB_HOME") or Path.home() / ".amplify_nb")
+        if (not isinstance(name, str) or not name or name.startswith(".") or "\0" in name
+                or any(sep and sep in name for sep in (os.sep, os.altsep, "/"))):
+            raise StorageError(f"Invalid session name for a storage file: {name!r} (expected a plain file name)")
+        base = Path(directory or os.environ.get("AMPLIFY_NB_HOME") or Path.home() / ".amplify_nb").expanduser()
         self.path = base / f"{name}.json"
-        self._lock = threading.Lock()
+        self._lock = _file_lock(self.path)
         self._items: dict[str, str] | None = None
 
     def _load(self) -> dict[str, str]:
@@ -96,24 +110,35 @@ class FileStorage:
         self._items = {str(k): str(v) for k, v in data["items"].items()}
         return self._items
 
+    def _reload(self) -> dict[str, str]:
+        self._items = None
+        return self._load()
+
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        payload = json.dumps({"format": _FORMAT, "items": self._items}, indent=1)
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        temp = None
         try:
-            os.fchmod(fd, 0o600)
+            payload = json.dumps({"format": _FORMAT, "items": self._items}, indent=1)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                if hasattr(os, "fchmod"):  # mkstemp already makes it 0600 on POSIX; say so explicitly
+                    os.fchmod(handle.fileno(), 0o600)
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp = None
+        except BaseException as exc:
+            self._items = None  # the cache holds what was not written: read the file again next time
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageError(f"Cannot write token file {self.path}: {exc.__class__.__name__}") from exc
             raise
 
     def set_item(self, key: str, value: str) -> None:
         with self._lock:
-            self._load()[key] = value
+            self._reload()[key] = value
             self._save()
 
     def get_item(self, key: str) -> str | None:
@@ -122,12 +147,12 @@ class FileStorage:
 
     def remove_item(self, key: str) -> None:
         with self._lock:
-            if self._load().pop(key, None) is not None:
+            if self._reload().pop(key, None) is not None:
                 self._save()
 
     def clear(self) -> None:
         with self._lock:
-            self._load()
+            self._reload()  # refuses (StorageError) a corrupt or foreign file rather than blanking it
             self._items = {}
             self._save()
 
