@@ -35,3 +35,16 @@ def test_a_stopped_sandbox_frees_its_port_and_refuses_connections():
     with pytest.raises(Exception, match=r"(?i)connect"):
         client.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=sb.client.client_id,
                              AuthParameters={"USERNAME": "x", "PASSWORD": "y"})
+
+
+def test_on_call_observes_each_answered_operation_until_stopped(sandbox, cognito):
+    seen = []
+    stop = sandbox.on_call(seen.append)
+    cognito.sign_up(ClientId=sandbox.client.client_id, Username="watched@example.com", Password="Watched-pw-1")
+    with pytest.raises(cognito.exceptions.CodeMismatchException):
+        cognito.confirm_sign_up(ClientId=sandbox.client.client_id, Username="watched@example.com",
+                                ConfirmationCode="000000" if sandbox.outbox.last_code() != "000000" else "111111")
+    stop()
+    cognito.resend_confirmation_code(ClientId=sandbox.client.client_id, Username="watched@example.com")
+    assert [(c.operation, c.outcome) for c in seen] == [("SignUp", "ok"), ("ConfirmSignUp", "CodeMismatchException")]
+    assert sandbox.calls[-1].operation == "ResendConfirmationCode"
