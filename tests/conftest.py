@@ -37,6 +37,43 @@ def cognito_client(sandbox: Sandbox):
 
 
 @pytest.fixture
+def make_sandbox():
+    """Start sandboxes with options, each with a boto3 client; all are stopped when the test ends."""
+    started: list[Sandbox] = []
+
+    def make(**options):
+        options.setdefault("moto", False)
+        sb = Sandbox(**options).start()
+        started.append(sb)
+        return sb, cognito_client(sb)
+
+    yield make
+    for sb in started:
+        sb.stop()
+
+
+@pytest.fixture
+def start(make_sandbox, clock):
+    """A sandbox on the test's movable clock with no demo user (codes and MFA tests)."""
+    return lambda **options: make_sandbox(clock=clock, **{"demo_user": False, **options})
+
+
+def fails(error: str, call, **kwargs):
+    """Call and expect Cognito's error code `error`; returns the ClientError."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    assert caught.value.response["Error"]["Code"] == error, caught.value.response["Error"]
+    return caught.value
+
+
+def other_code(code: str) -> str:
+    """A code that is surely not `code`."""
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+@pytest.fixture
 def sandbox():
     with Sandbox() as sb:
         yield sb

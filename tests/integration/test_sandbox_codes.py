@@ -13,40 +13,12 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from amplify_nb.sandbox import PasswordPolicy, Sandbox
-from tests.conftest import cognito_client
+from amplify_nb.sandbox import PasswordPolicy
+from tests.conftest import fails, other_code
 
 PASSWORD = "Correct-Horse-9"
 NEW_PASSWORD = "Battery-Staple-7"
 ADA = "ada@example.com"
-
-
-@pytest.fixture
-def start(clock):
-    """Start a sandbox on the test's clock with the given options; every one is stopped afterwards."""
-    started: list[Sandbox] = []
-
-    def _start(**options):
-        options.setdefault("demo_user", False)
-        options.setdefault("moto", False)
-        sb = Sandbox(clock=clock, **options).start()
-        started.append(sb)
-        return sb, cognito_client(sb)
-
-    yield _start
-    for sb in started:
-        sb.stop()
-
-
-def fails(error: str, call, **kwargs) -> ClientError:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    assert caught.value.response["Error"]["Code"] == error, caught.value.response["Error"]
-    return caught.value
-
-
-def other_code(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 def password_sign_in(sb, idp, username: str, password: str) -> dict:

@@ -14,41 +14,12 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from amplify_nb.sandbox import Sandbox
-from tests.conftest import cognito_client
+from tests.conftest import fails, other_code
 
 PASSWORD = "Correct-Horse-9"
 ADA, BOB = "ada@example.com", "bob@example.com"
 PHONE = "+15555550123"
 CONTACT = {"phone_number": PHONE, "phone_number_verified": "true", "email_verified": "true"}
-
-
-@pytest.fixture
-def start(clock):
-    """Start a sandbox on the test's clock with the given options; every one is stopped afterwards."""
-    started: list[Sandbox] = []
-
-    def _start(**options):
-        options.setdefault("demo_user", False)
-        options.setdefault("moto", False)
-        sb = Sandbox(clock=clock, **options).start()
-        started.append(sb)
-        return sb, cognito_client(sb)
-
-    yield _start
-    for sb in started:
-        sb.stop()
-
-
-def fails(error: str, call, **kwargs) -> ClientError:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    assert caught.value.response["Error"]["Code"] == error, caught.value.response["Error"]
-    return caught.value
-
-
-def other_code(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 def begin(sb, idp, username: str = ADA, password: str = PASSWORD) -> dict:

@@ -7,24 +7,6 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from amplify_nb.sandbox import Sandbox
-from tests.conftest import cognito_client
-
-
-@pytest.fixture
-def make_sandbox():
-    """Sandboxes with non-default options, each with a boto3 client; all stopped at the end."""
-    started: list[Sandbox] = []
-
-    def make(**options):
-        sb = Sandbox(moto=False, **options).start()
-        started.append(sb)
-        return sb, cognito_client(sb)
-
-    yield make
-    for sb in started:
-        sb.stop()
-
 
 def sign_in(sb, cognito, username=None, password=None) -> dict:
     aws = AWSSRP(username or sb.demo_username, password or sb.demo_password, sb.pool.pool_id,

@@ -211,25 +211,31 @@ def test_plain_names_are_accepted(tmp_path, name):
     assert files_in(tmp_path) == [f"{name}.json"]
 
 
-# ---- FileStorage: several writers --------------------------------------------------------------------
-
-def test_threads_writing_through_one_storage_lose_nothing(tmp_path):
-    storage = FileStorage(tmp_path, "shared")
+def run_writers(count: int, storage_for, items: int) -> list[BaseException]:
+    """`count` threads each writing `items` keys through storage_for(thread number); their errors."""
     errors: list[BaseException] = []
 
     def writer(n: int) -> None:
+        storage = storage_for(n)
         try:
-            for i in range(25):
+            for i in range(items):
                 storage.set_item(f"t{n}-{i}", f"{n}:{i}")
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+# ---- FileStorage: several writers --------------------------------------------------------------------
+
+def test_threads_writing_through_one_storage_lose_nothing(tmp_path):
+    storage = FileStorage(tmp_path, "shared")
+    assert run_writers(8, lambda n: storage, 25) == []
     fresh = FileStorage(tmp_path, "shared")
     assert all(fresh.get_item(f"t{n}-{i}") == f"{n}:{i}" for n in range(8) for i in range(25))
     assert files_in(tmp_path) == ["shared.json"]
@@ -237,25 +243,9 @@ def test_threads_writing_through_one_storage_lose_nothing(tmp_path):
 
 def test_threads_each_with_their_own_storage_on_one_file_lose_nothing(tmp_path):
     """Two Auth sessions (or a session re-created in a notebook) on the same token file."""
-    errors: list[BaseException] = []
-
-    def writer(n: int) -> None:
-        storage = FileStorage(tmp_path, "shared")
-        try:
-            for i in range(15):
-                storage.set_item(f"t{n}-{i}", "v")
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_writers(6, lambda n: FileStorage(tmp_path, "shared"), 15) == []
     fresh = FileStorage(tmp_path, "shared")
-    missing = [f"t{n}-{i}" for n in range(6) for i in range(15) if fresh.get_item(f"t{n}-{i}") is None]
-    assert missing == []
+    assert all(fresh.get_item(f"t{n}-{i}") == f"{n}:{i}" for n in range(6) for i in range(15))
 
 
 def test_sync_sees_what_another_writer_wrote(tmp_path):
