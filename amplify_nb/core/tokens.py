@@ -79,7 +79,14 @@ class TokenVerifier:
         self._config = config
         self._clock = clock
         self._leeway = leeway
-        self._jwks = jwt.PyJWKClient(config.jwks_url, cache_keys=True, lifespan=24 * 3600, timeout=10)
+        options: dict[str, Any] = {"cache_keys": True, "lifespan": 24 * 3600, "timeout": 10}
+        # Newer PyJWT waits 30 s after any fetch before refetching for an unknown key id; a rotated pool
+        # key (or a restarted sandbox) would then fail sign-in. Tokens here come from Cognito itself,
+        # so refetch at once, as older PyJWT does.
+        try:
+            self._jwks = jwt.PyJWKClient(config.jwks_url, cooldown_duration=0, **options)
+        except TypeError:  # older PyJWT: no cooldown to turn off
+            self._jwks = jwt.PyJWKClient(config.jwks_url, **options)
 
     def verify(self, token: str, token_use: str, *, allow_expired: bool = False) -> dict[str, Any]:
         jwt = self._jwt
@@ -92,6 +99,8 @@ class TokenVerifier:
                                      code="InvalidToken") from None
         except jwt.PyJWTError:
             raise NotAuthorizedError(f"The {token_use} token is malformed", code="InvalidToken") from None
+        except ValueError:  # PyJWT lets a non-JSON answer (a proxy's or captive portal's page) through
+            raise NetworkError(f"The user pool's signing keys at {self._config.jwks_url} are not JSON") from None
         try:
             claims = jwt.decode(
                 token, key, algorithms=["RS256"], issuer=self._config.issuer,

@@ -48,7 +48,7 @@ def code(value: Any, field: str = "code") -> str:
         value = str(value)
     text = _text(value, field, 64)
     compact = _CODE_SEPARATORS.sub("", text.strip())
-    if not compact.isalnum():
+    if not (compact.isascii() and compact.isalnum()):
         raise ValidationError(f"{field} must be letters and digits only", field=field)
     return compact
 

@@ -26,7 +26,9 @@ class TOTPSetup:
     @property
     def uri(self) -> str:
         label = quote(f"{self.issuer}:{self.account}", safe="@:")
-        return f"otpauth://totp/{label}?" + urlencode({"secret": self.secret, "issuer": self.issuer})
+        # %20, not "+", for spaces: the Key URI format's encoding, which authenticator apps decode.
+        query = urlencode({"secret": self.secret, "issuer": self.issuer}, quote_via=quote)
+        return f"otpauth://totp/{label}?{query}"
 
     def _qr(self, factory: Any) -> bytes:
         import qrcode
