@@ -119,9 +119,13 @@ class SessionState:
                                       **self.client_metadata())
             fresh = self.verifier.tokens(result["AuthenticationResult"], previous=tokens)
         except NotAuthorizedError as exc:
-            self.forget()
+            with self.lock:
+                replaced = self._tokens is not tokens  # signed out (or in again) while this was in flight
+                if not replaced:
+                    self.forget()
             self.emit("tokenRefresh_failure", message=str(exc))
-            self.emit("signOut", {"username": tokens.username, "reason": "refresh token refused"})
+            if not replaced:
+                self.emit("signOut", {"username": tokens.username, "reason": "refresh token refused"})
             raise NotAuthenticatedError(
                 "The session has ended: Cognito refused the refresh token (revoked, expired or signed out "
                 "elsewhere); sign in again", code=exc.code, request_id=exc.request_id) from None
@@ -133,7 +137,14 @@ class SessionState:
         except AmplifyNbError as exc:
             self.emit("tokenRefresh_failure", message=str(exc))
             raise
-        self.store(fresh)
+        with self.lock:
+            current = self._tokens
+            if current is tokens:
+                self.store(fresh)
+        if current is not tokens:  # a sign-out (or a new sign-in) won while this refresh was in flight
+            if current is None:
+                raise NotAuthenticatedError("The session was signed out while its tokens were being refreshed")
+            return current
         self.emit("tokenRefresh", {"username": fresh.username, "expires_at": fresh.expires_at})
         return fresh
 

@@ -4,11 +4,19 @@ Each entry keeps the operation, the challenge, the request parameters a learner 
 public challenge parameters Cognito answered with. Anything secret (passwords, codes, SRP values,
 signatures, sessions, tokens, secret hashes) is replaced by a placeholder that says what was sent
 without saying what it was: the trace of an SRP sign-in shows that no password ever leaves.
+
+botocore logs whole request and response bodies at DEBUG; while amplify_nb calls Cognito those bodies
+are logged redacted the same way (``wire_logs_redacted``), so turning on DEBUG logging in a notebook
+prints no password, code or token. Other services' logs are left as botocore writes them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import json
+import logging
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +60,57 @@ _SRP_RESPONSE_KEYS = {"SALT", "SRP_B", "SECRET_BLOCK"}
 def redact_challenge_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     """Challenge parameters are public by design (a captcha URL, a masked destination), except SRP's."""
     return {k: redact_value(v) if k in _SRP_RESPONSE_KEYS else v for k, v in params.items()}
+
+
+_ERROR_MEMBERS = ("__type", "message", "Message")
+_BODY_LOGGERS = ("botocore.endpoint", "botocore.parsers")  # the two that log bodies
+_redacting = threading.local()
+_install_lock = threading.Lock()
+
+
+def redact_body(body: Any) -> Any:
+    """A request or response body as a log may show it: like the trace, plus the error type and message;
+    anything that is not a JSON object is dropped whole."""
+    text = body.decode("utf-8", "replace") if isinstance(body, (bytes, bytearray)) else body
+    if not isinstance(text, str) or not text:
+        return body
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, Mapping):
+        return f"<body redacted, {len(text)} chars>"
+    safe = redact({k: v for k, v in data.items() if k not in (*_ERROR_MEMBERS, "ChallengeParameters")})
+    safe.update({k: data[k] for k in _ERROR_MEMBERS if k in data})
+    if isinstance(data.get("ChallengeParameters"), Mapping):
+        safe["ChallengeParameters"] = redact_challenge_parameters(data["ChallengeParameters"])
+    shown = json.dumps(safe)
+    return shown.encode() if isinstance(body, (bytes, bytearray)) else shown
+
+
+class _BodyRedactor(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(_redacting, "depth", 0) and isinstance(record.args, tuple):
+            record.args = tuple(
+                {**arg, "body": redact_body(arg["body"])} if isinstance(arg, Mapping) and "body" in arg
+                else redact_body(arg) if isinstance(arg, (bytes, bytearray)) else arg  # a response body
+                for arg in record.args)
+        return True
+
+
+@contextlib.contextmanager
+def wire_logs_redacted() -> Iterator[None]:
+    """Redact the bodies botocore logs on this thread for the duration (botocore logs synchronously)."""
+    with _install_lock:
+        for name in _BODY_LOGGERS:
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, _BodyRedactor) for f in logger.filters):
+                logger.addFilter(_BodyRedactor())
+    _redacting.depth = getattr(_redacting, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _redacting.depth -= 1
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import AuthConfig
 from ..errors import NetworkError, service_error
-from .trace import Trace, TraceEntry, redact, redact_challenge_parameters
+from .trace import Trace, TraceEntry, redact, redact_challenge_parameters, wire_logs_redacted
 
 try:  # ~8x faster 3072-bit modular exponentiation when gmpy2 is installed (extra "fast")
     import gmpy2
@@ -158,7 +158,8 @@ class UserPoolClient:
         challenge = params.get("ChallengeName")
         started = time.perf_counter()
         try:
-            result = method(**params)
+            with wire_logs_redacted():
+                result = method(**params)
         except ClientError as exc:
             error = exc.response.get("Error", {})
             code = error.get("Code", "Unknown")
