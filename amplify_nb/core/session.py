@@ -18,6 +18,10 @@ from .storage import Storage
 from .tokens import Clock, Tokens, TokenVerifier
 from .userpool import UserPoolClient
 
+# While Cognito is unreachable and the tokens still work, wait this long between refresh attempts
+# instead of paying a connection timeout on every call.
+REFRESH_RETRY_SECONDS = 10.0
+
 
 @dataclass
 class PendingChallenge:
@@ -48,6 +52,7 @@ class SessionState:
         self._tokens: Tokens | None = None
         self._loaded = False
         self.refresh_count = 0
+        self._retry_refresh_at = 0.0
 
     @property
     def storage_key(self) -> str:
@@ -93,8 +98,9 @@ class SessionState:
     def current(self) -> Tokens:
         """Valid tokens, refreshed first when they are due (within the refresh margin of expiry)."""
         tokens = self.require_tokens()
-        if not tokens.refresh_due(self.clock()):
-            return tokens
+        now = self.clock()
+        if not tokens.refresh_due(now) or (now < self._retry_refresh_at and now < tokens.expires_at):
+            return tokens  # fresh enough, or Cognito was unreachable a moment ago and these still work
         with self.refresh_lock:
             tokens = self.require_tokens()  # another thread may have refreshed while this one waited
             if not tokens.refresh_due(self.clock()):
@@ -132,7 +138,8 @@ class SessionState:
         except NetworkError as exc:
             self.emit("tokenRefresh_failure", message=str(exc))
             if self.clock() < tokens.expires_at:
-                return tokens  # still valid: keep working, try again on the next call
+                self._retry_refresh_at = self.clock() + REFRESH_RETRY_SECONDS
+                return tokens  # still valid: keep working, try again after a pause
             raise
         except AmplifyNbError as exc:
             self.emit("tokenRefresh_failure", message=str(exc))

@@ -170,6 +170,8 @@ def test_an_unreachable_cognito_is_a_network_error_that_changes_nothing(sb, cloc
         clock.advance(TTL - 10)  # refresh due, tokens still valid: keep working with them
         assert auth.current_session() is tokens
         assert [p.get("session") for p in failures] == ["offline"]
+        assert auth.current_session() is tokens  # within the retry pause: no second connection attempt
+        assert len(failures) == 1
 
         clock.advance(20)  # now expired, and no way to refresh
         for _ in range(2):
