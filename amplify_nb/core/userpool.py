@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..config import AuthConfig
-from ..errors import NetworkError, service_error
-from .trace import Trace, TraceEntry, redact, redact_challenge_parameters, wire_logs_redacted
+from .service import ServiceClient
+from .trace import Trace
 
 try:  # ~8x faster 3072-bit modular exponentiation when gmpy2 is installed (extra "fast")
     import gmpy2
@@ -108,31 +108,15 @@ class SrpRound:
             self._srp.password = None
 
 
-class UserPoolClient:
+class UserPoolClient(ServiceClient):
     """boto3's cognito-idp client for one config, unsigned (user-pool calls need no AWS credentials)."""
 
     def __init__(self, config: AuthConfig, clock: Callable[[], float] = time.time):
-        self.config = config
+        super().__init__(config, "cognito-idp", config.region, "Cognito")
         self._clock = clock
-        self._boto: Any = None
-        self._boto_lock = threading.Lock()
         self.trace = Trace()
+        self.trace_source = lambda: self.trace
         self.ephemerals = EphemeralPool()
-
-    @property
-    def boto(self) -> Any:
-        with self._boto_lock:
-            if self._boto is None:
-                import boto3
-                from botocore import UNSIGNED
-                from botocore.config import Config
-
-                self._boto = boto3.session.Session().client(
-                    "cognito-idp", region_name=self.config.region, endpoint_url=self.config.endpoint("cognito-idp"),
-                    config=Config(signature_version=UNSIGNED, retries={"mode": "standard", "max_attempts": 2},
-                                  connect_timeout=5, read_timeout=30),
-                )
-            return self._boto
 
     def new_trace(self) -> Trace:
         """Start recording a new flow; the previous trace stays readable until then."""
@@ -148,35 +132,3 @@ class UserPoolClient:
 
     def srp_round(self, username: str) -> SrpRound:
         return SrpRound(self, username, self.ephemerals.take())
-
-    def call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """Call one Cognito operation (its boto3 snake_case name is derived), typed errors out."""
-        from botocore import xform_name
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        method = getattr(self.boto, xform_name(operation))
-        challenge = params.get("ChallengeName")
-        started = time.perf_counter()
-        try:
-            with wire_logs_redacted():
-                result = method(**params)
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = error.get("Code", "Unknown")
-            self._record(operation, code, challenge, params, {}, started)
-            request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
-            raise service_error(code, error.get("Message") or code, request_id=request_id,
-                                operation=operation) from None
-        except BotoCoreError as exc:
-            self._record(operation, "NetworkError", challenge, params, {}, started)
-            endpoint = self.config.endpoint("cognito-idp") or f"cognito-idp.{self.config.region}.amazonaws.com"
-            raise NetworkError(f"Cannot reach Cognito at {endpoint} ({type(exc).__name__})") from None
-        public = result.get("ChallengeParameters") or {}
-        self._record(operation, "ok", result.get("ChallengeName") or challenge, params, public, started)
-        return result
-
-    def _record(self, operation: str, outcome: str, challenge: str | None, params: Mapping[str, Any],
-                public: Mapping[str, str], started: float) -> None:
-        self.trace.add(TraceEntry(operation, outcome, challenge, redact(params),
-                                  redact_challenge_parameters(public), (time.perf_counter() - started) * 1000))
-

@@ -1,0 +1,79 @@
+"""One way to call an AWS service from amplify_nb: traced, with botocore's wire logs redacted, and with
+botocore's errors turned into the typed errors of errors.py (AWS error code and request id kept).
+
+Cognito's user-pool and identity-pool calls need no AWS credentials, so the boto3 clients made here are
+unsigned, unless a caller passes credentials (the sandbox's developer-identity call, for instance).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..config import AuthConfig
+from ..errors import NetworkError, service_error
+from .trace import Trace, TraceEntry, redact, redact_challenge_parameters, wire_logs_redacted
+
+
+class ServiceClient:
+    def __init__(self, config: AuthConfig, service: str, region: str, label: str,
+                 trace_source: Callable[[], Trace] | None = None):
+        self.config = config
+        self.service = service
+        self.region = region
+        self.label = label  # how errors name the service: "Cognito", "Cognito Identity"
+        self.trace_source = trace_source or Trace
+        self._boto: Any = None
+        self._boto_lock = threading.Lock()
+
+    @property
+    def endpoint(self) -> str:
+        return self.config.endpoint(self.service) or f"{self.service}.{self.region}.amazonaws.com"
+
+    @property
+    def boto(self) -> Any:
+        with self._boto_lock:
+            if self._boto is None:
+                import boto3
+                from botocore import UNSIGNED
+                from botocore.config import Config
+
+                self._boto = boto3.session.Session().client(
+                    self.service, region_name=self.region, endpoint_url=self.config.endpoint(self.service),
+                    config=Config(signature_version=UNSIGNED, retries={"mode": "standard", "max_attempts": 2},
+                                  connect_timeout=5, read_timeout=30),
+                )
+            return self._boto
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Call one operation (boto3's snake_case method is derived from the API name), typed errors out."""
+        from botocore import xform_name
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        method = getattr(self.boto, xform_name(operation))
+        challenge = params.get("ChallengeName")
+        started = time.perf_counter()
+        try:
+            with wire_logs_redacted():
+                result = method(**params)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = error.get("Code", "Unknown")
+            self._record(operation, code, challenge, params, {}, started)
+            request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
+            raise service_error(code, error.get("Message") or code, request_id=request_id,
+                                operation=operation) from None
+        except BotoCoreError as exc:
+            self._record(operation, "NetworkError", challenge, params, {}, started)
+            raise NetworkError(f"Cannot reach {self.label} at {self.endpoint} ({type(exc).__name__})") from None
+        public = result.get("ChallengeParameters") or {}
+        self._record(operation, "ok", result.get("ChallengeName") or challenge, params, public, started)
+        return result
+
+    def _record(self, operation: str, outcome: str, challenge: str | None, params: Mapping[str, Any],
+                public: Mapping[str, str], started: float) -> None:
+        self.trace_source().add(TraceEntry(operation, outcome, challenge, redact(params),
+                                           redact_challenge_parameters(public),
+                                           (time.perf_counter() - started) * 1000))
