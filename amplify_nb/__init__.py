@@ -15,7 +15,7 @@ __all__ = ["AmplifyNbError", "Auth", "AuthConfig", "FileStorage", "Hub", "Memory
            "get_session"]
 
 _LAZY = {
-    "Auth": ("amplify_nb.core.auth", "Auth"),
+    "Auth": ("amplify_nb.credentials.auth", "Auth"),
     "get_session": ("amplify_nb.core.auth", "get_session"),
     "AuthConfig": ("amplify_nb.config", "AuthConfig"),
     "Hub": ("amplify_nb.core.hub", "Hub"),
@@ -25,9 +25,10 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from .config import AuthConfig
-    from .core.auth import Auth, get_session
+    from .core.auth import get_session
     from .core.hub import Hub
     from .core.storage import FileStorage, MemoryStorage
+    from .credentials.auth import Auth
 
 
 def __getattr__(name: str) -> Any:
@@ -48,6 +49,6 @@ def configure(source: Any = None, *, name: str = "default", storage: Any = None)
     Amplify.configure-style dict, parsed data, or an AuthConfig; None reads $AMPLIFY_NB_CONFIG, then
     ./amplify_outputs.json.
     """
-    from .core.auth import Auth
+    from .credentials.auth import Auth
 
     return Auth(source, name=name, storage=storage)

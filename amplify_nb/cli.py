@@ -1,4 +1,4 @@
-"""``amplify-nb``: the command line (the local sandbox today; credential_process and demo to come)."""
+"""``amplify-nb``: the command line: the local sandbox, and credential_process for the AWS CLI."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _credential_process(args: argparse.Namespace) -> int:
+    from .credentials.process import main
+
+    return main(args.name, args.storage_dir)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="amplify-nb", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--config-out", type=Path, default=Path("amplify_outputs.json"),
                          help="where to write amplify_outputs.json (default: ./amplify_outputs.json)")
     sandbox.set_defaults(run=_sandbox)
+    process = commands.add_parser("credential-process",
+                                  help="print AWS credential_process JSON for a session kept in FileStorage")
+    process.add_argument("--name", default="default", help="the session name (default: default)")
+    process.add_argument("--storage-dir", default=None,
+                         help="FileStorage directory (default: $AMPLIFY_NB_HOME or ~/.amplify_nb)")
+    process.set_defaults(run=_credential_process)
     return parser
 
 

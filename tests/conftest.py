@@ -73,6 +73,14 @@ def other_code(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
+def stored_session(storage) -> dict:
+    """What a FileStorage holds of a session besides its configuration (tokens, identity ids, logins)."""
+    import json
+
+    items = json.loads(storage.path.read_text())["items"]
+    return {key: value for key, value in items.items() if not key.endswith(".config")}
+
+
 @pytest.fixture
 def sandbox():
     with Sandbox() as sb:

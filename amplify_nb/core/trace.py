@@ -45,6 +45,8 @@ def redact(params: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in params.items():
         if key in ("AuthParameters", "ChallengeResponses", "ClientMetadata") and isinstance(value, Mapping):
             safe[key] = redact(value)
+        elif key == "Logins" and isinstance(value, Mapping):  # which providers, never their tokens
+            safe[key] = {provider: redact_value(token) for provider, token in value.items()}
         elif key in _ATTRIBUTE_LISTS and isinstance(value, list):
             safe[key] = [f"{item.get('Name')}" for item in value if isinstance(item, Mapping)]
         elif key in _PUBLIC_KEYS or key.startswith("userAttributes."):

@@ -17,6 +17,7 @@ import amplify_nb
 from amplify_nb import FileStorage
 from amplify_nb.errors import AmplifyNbError, CodeMismatchError, NetworkError, NotAuthorizedError
 from amplify_nb.sandbox import Sandbox
+from tests.conftest import stored_session
 
 TTL = 60.0
 ADA, PASSWORD, WRONG_PASSWORD = "ada@example.com", "Correct-Horse-9", "Wrong-Horse-10"
@@ -205,4 +206,4 @@ def test_sign_out_still_forgets_the_tokens_when_cognito_cannot_be_reached(sb, cl
     sb.stop()
     auth.sign_out()  # the refresh token cannot be revoked now; it is forgotten here all the same
     assert not auth.is_signed_in
-    assert json.loads(storage.path.read_text())["items"] == {}
+    assert stored_session(storage) == {}

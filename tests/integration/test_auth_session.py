@@ -21,7 +21,7 @@ import amplify_nb
 from amplify_nb import FileStorage, MemoryStorage
 from amplify_nb.errors import NotAuthenticatedError, StorageError
 from amplify_nb.sandbox import Sandbox
-from tests.conftest import cognito_client
+from tests.conftest import cognito_client, stored_session
 
 TTL = 60.0  # access and id token lifetime in these sandboxes; refresh is due 15 s before expiry
 OTHER_PASSWORD = "Other-Secret-42"
@@ -184,7 +184,7 @@ def test_a_refresh_token_ended_elsewhere_signs_the_session_out_at_the_next_refre
 
     assert named(events, "revoked")[-2:] == ["tokenRefresh_failure", "signOut"]
     assert auth.is_signed_in is False
-    assert json.loads(storage.path.read_text())["items"] == {}
+    assert stored_session(storage) == {}
     assert new_auth(sb, clock, "revoked", FileStorage(tmp_path, "revoked")).is_signed_in is False
     with pytest.raises(NotAuthenticatedError):
         auth.current_authenticated_user()
@@ -331,7 +331,7 @@ def test_local_sign_out_revokes_the_refresh_token_and_forgets_the_tokens(sb, clo
     assert refused_code(refresh_with_boto3, sb=sb, refresh_token=tokens.refresh_token,
                         internal_username=tokens.username) == "NotAuthorizedException"
     assert not auth.is_signed_in
-    assert json.loads(storage.path.read_text())["items"] == {}
+    assert stored_session(storage) == {}
     with pytest.raises(NotAuthenticatedError):
         auth.current_session()
     assert named(events, "out")[-1] == "signOut"
@@ -373,7 +373,7 @@ def test_a_refresh_in_flight_during_sign_out_does_not_bring_the_session_back(sb,
 
     assert isinstance(outcome[0], NotAuthenticatedError)
     assert not auth.is_signed_in
-    assert json.loads(storage.path.read_text())["items"] == {}
+    assert stored_session(storage) == {}
 
 
 def _outcome(call):

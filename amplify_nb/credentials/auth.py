@@ -1,0 +1,114 @@
+"""The public ``amplify_nb.Auth``: the user-pool session of core, plus identity-pool credentials.
+
+Credentials live in this layer (above core, per the design's layering), so this subclass adds them to
+the facade: federated_sign_in, current_credentials, essential_credentials, boto3_session,
+storage_options. boto3, botocore and aiobotocore are imported only when one of these is first used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+from ..core.auth import Auth as UserPoolAuth
+from ..errors import AmplifyNbError, StorageError, ValidationError
+from .federation import Federation
+from .manager import AwsCredentials, CredentialsManager
+from .process import save_config
+
+
+class Auth(UserPoolAuth):
+    def __init__(self, config: Any = None, name: str = "default", storage: Any = None, **options: Any):
+        super().__init__(config, name, storage, **options)
+        self._federation = Federation(self.session_state)
+        self.credentials_manager = CredentialsManager(self.session_state, self._federation)
+        self._sessions: dict[str | None, Any] = {}
+        self._storage_options: dict[str, Any] | None = None
+        self._sessions_lock = threading.Lock()
+        # Recorded beside the tokens so that `amplify-nb credential-process --name` can resume this session.
+        # An unusable storage is reported when the session is used, by the call that needs it.
+        with contextlib.suppress(StorageError):
+            save_config(self.session_state.storage, name, self.config)
+
+    # ---- who -----------------------------------------------------------------------------------
+    def federated_sign_in(self, provider: str, token: str, expires_at: Any = None,
+                          user: dict[str, Any] | None = None) -> AwsCredentials:
+        """Sign in with a provider's token (google, facebook, amazon, developer, or an OIDC issuer URL)
+        and return the identity pool's credentials for it."""
+        with self._op_lock:
+            if self.session_state.tokens() is not None:
+                raise ValidationError("A user-pool user is signed in; call sign_out() before federated_sign_in()")
+            data = self._federation.sign_in(provider, token, expires_at, user)
+            self.credentials_manager.clear()
+            self.session_state.client.new_trace()
+            try:
+                credentials = self.credentials_manager.get()
+            except AmplifyNbError:
+                self._federation.clear()
+                raise
+            self.session_state.emit("signIn", {"provider": data["provider"], "identity_id": credentials.identity_id})
+            return credentials
+
+    @property
+    def federated_user(self) -> dict[str, Any] | None:
+        """The provider and the user details given to federated_sign_in, when signed in that way."""
+        return self._federation.user
+
+    @property
+    def is_signed_in(self) -> bool:
+        return super().is_signed_in or self._federation.user is not None
+
+    def sign_out(self, global_: bool = False) -> None:
+        with self._op_lock:
+            federated = self._federation.user
+            super().sign_out(global_)
+            self._federation.clear()
+            self.credentials_manager.clear()
+            if federated is not None:
+                self.session_state.emit("signOut", {"provider": federated["provider"]})
+
+    # ---- credentials ---------------------------------------------------------------------------
+    def current_credentials(self) -> AwsCredentials:
+        """Identity-pool credentials for the signed-in (or federated, or guest) caller; fetched once and
+        reused until they are due, then refreshed by one caller however many threads ask."""
+        return self.credentials_manager.get()
+
+    def essential_credentials(self) -> dict[str, Any]:
+        """The fields an AWS SDK needs, as Amplify's Auth.essentialCredentials gives them."""
+        credentials = self.current_credentials()
+        return {"access_key_id": credentials.access_key_id, "secret_access_key": credentials.secret_access_key,
+                "session_token": credentials.session_token, "identity_id": credentials.identity_id,
+                "authenticated": credentials.authenticated, "expiration": credentials.expiration}
+
+    def boto3_session(self, region_name: str | None = None) -> Any:
+        """A boto3.Session whose credentials refresh themselves (deferred until the first call)."""
+        from .botocore_provider import make_boto3_session
+
+        with self._sessions_lock:
+            if region_name not in self._sessions:
+                self._sessions[region_name] = make_boto3_session(self.credentials_manager, region_name)
+            return self._sessions[region_name]
+
+    def set_default_boto3_session(self, region_name: str | None = None) -> Any:
+        """Make boto3's default session this one, for libraries that use it (awswrangler, ...)."""
+        import boto3
+
+        session = self.boto3_session(region_name)
+        boto3.DEFAULT_SESSION = session
+        return session
+
+    def storage_options(self) -> dict[str, Any]:
+        """For pandas / s3fs: ``pd.read_csv("s3://...", storage_options=auth.storage_options())``.
+        s3fs gets an aiobotocore session whose credentials refresh, not frozen keys."""
+        from .botocore_provider import make_aio_session
+
+        with self._sessions_lock:
+            if self._storage_options is None:
+                config = self.config
+                client_kwargs = {"region_name": config.storage_region or config.region}
+                if config.endpoint("s3"):
+                    client_kwargs["endpoint_url"] = config.endpoint("s3")
+                self._storage_options = {"session": make_aio_session(self.credentials_manager),
+                                         "client_kwargs": client_kwargs}
+            return dict(self._storage_options)

@@ -1,0 +1,113 @@
+"""Federated sign-in (Google, Facebook, Amazon, developer-authenticated, OIDC) for the identity pool.
+
+The app hands over a provider's token; amplify_nb keeps it in the session's storage and renews it
+before it expires through the refresh handler configured for that provider (``refresh_handlers`` in
+the config), as Amplify JS does. With no handler, an expired token is a clear NotAuthenticatedError.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..core.session import SessionState
+from ..errors import NotAuthenticatedError, ValidationError
+from .identity import Login, provider_key
+
+RENEW_MARGIN = 60.0  # ask the refresh handler this long before the provider token expires
+
+
+def _claims(token: str) -> dict[str, Any]:
+    """Unverified claims of a JWT (only to name the login in a cache; Cognito verifies the token)."""
+    try:
+        import jwt
+
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except Exception:
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def _expiry(value: Any, field: str) -> float | None:
+    if value is None:
+        return None
+    if hasattr(value, "timestamp"):
+        value = value.timestamp()
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValidationError(f"{field} must be a POSIX timestamp (seconds) or a datetime", field=field)
+    return float(value / 1000 if value > 1e11 else value)  # Amplify JS passes milliseconds
+
+
+class Federation:
+    def __init__(self, state: SessionState):
+        self.state = state
+
+    @property
+    def _key(self) -> str:
+        return f"amplify_nb.{self.state.name}.federated"
+
+    def _load(self) -> dict[str, Any] | None:
+        raw = self.state.storage.get_item(self._key)
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) and data.get("token") else None
+
+    def sign_in(self, provider: Any, token: Any, expires_at: Any = None, user: Any = None) -> dict[str, Any]:
+        key = provider_key(provider)
+        if not isinstance(token, str) or not token.strip() or len(token) > 50_000 or any(c.isspace() for c in token):
+            raise ValidationError("token must be the provider's token, a non-empty string", field="token")
+        if user is not None and not isinstance(user, Mapping):
+            raise ValidationError("user must be a dict (for example {'name': ..., 'email': ...})", field="user")
+        expiry = _expiry(expires_at, "expires_at")
+        claims = _claims(token)
+        if expiry is None and "exp" in claims:
+            expiry = float(claims["exp"])
+        if expiry is not None and expiry <= self.state.clock():
+            raise ValidationError("The provider token has already expired", field="expires_at")
+        data = {"provider": str(provider).strip(), "key": key, "token": token, "expires_at": expiry,
+                "user": dict(user or {}), "subject": str(claims.get("sub") or "")}
+        if key == "cognito-identity.amazonaws.com":  # developer-authenticated: the token names the identity
+            data["identity_id"] = (user or {}).get("identity_id") or claims.get("sub")
+        self.state.storage.set_item(self._key, json.dumps(data))
+        return data
+
+    def login(self, now: float) -> Login | None:
+        data = self._load()
+        if data is None:
+            return None
+        expires_at = data.get("expires_at")
+        if expires_at is not None and now >= float(expires_at) - RENEW_MARGIN:
+            data = self._renew(data, now)
+        subject = data.get("subject") or data.get("user", {}).get("id") or data.get("identity_id") or "token"
+        return Login(f"{data['key']}:{subject}", {data["key"]: data["token"]}, data.get("identity_id"))
+
+    def _renew(self, data: dict[str, Any], now: float) -> dict[str, Any]:
+        handlers = self.state.config.refresh_handlers
+        handler = handlers.get(data["provider"]) or handlers.get(data["key"])
+        if handler is None:
+            if now < float(data["expires_at"]):
+                return data  # about to expire, nothing can renew it: use it while it lasts
+            raise NotAuthenticatedError(
+                f"The {data['provider']} token has expired and no refresh handler is configured for it; "
+                "call federated_sign_in() again with a fresh token, or configure refresh_handlers")
+        answer = handler()
+        if isinstance(answer, tuple):
+            answer = {"token": answer[0], "expires_at": answer[1] if len(answer) > 1 else None}
+        if not isinstance(answer, Mapping) or "token" not in answer:
+            raise ValidationError(f"The refresh handler for {data['provider']} must return "
+                                  "{'token': ..., 'expires_at': ...}", field="refresh_handlers")
+        return self.sign_in(data["provider"], answer["token"], answer.get("expires_at"), data.get("user"))
+
+    @property
+    def user(self) -> dict[str, Any] | None:
+        data = self._load()
+        return None if data is None else {"provider": data["provider"], **data.get("user", {})}
+
+    def clear(self) -> None:
+        self.state.storage.remove_item(self._key)

@@ -1,0 +1,139 @@
+"""Temporary AWS credentials for a session: fetched once, reused until due, refreshed single-flight.
+
+However many threads find the credentials due at once, one refresh runs and the rest wait for its
+result. When the refresh fails, the failure is remembered for a back-off window (1 s, doubling to
+30 s): every caller in that window gets the same typed error without another call, so a dead endpoint
+sees one call per window, not one per waiting thread (botocore's own refresh retries per thread).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ..core.session import SessionState
+from ..errors import AmplifyNbError, NotAuthenticatedError
+from .federation import Federation
+from .identity import IdentityPool, Login
+
+MAX_ADVISORY_WINDOW = 15 * 60.0  # botocore's advisory refresh window for long-lived credentials
+BACKOFF_START, BACKOFF_MAX = 1.0, 30.0
+
+
+def refresh_windows(lifetime: float) -> tuple[float, float]:
+    """(advisory, mandatory) seconds before expiry: botocore's 15/10 minutes for hour-long credentials,
+    scaled down for short ones so that they are not refreshed on every call."""
+    advisory = min(MAX_ADVISORY_WINDOW, lifetime / 4)
+    return advisory, min(10 * 60.0, advisory * 2 / 3)
+
+
+@dataclass(frozen=True)
+class AwsCredentials:
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expiration: float
+    identity_id: str
+    authenticated: bool
+    issued_at: float = 0.0
+
+    @property
+    def lifetime(self) -> float:
+        return max(0.0, self.expiration - self.issued_at)
+
+    def due(self, now: float) -> bool:
+        return now >= self.expiration - refresh_windows(self.lifetime)[0]
+
+    def metadata(self) -> dict[str, str]:
+        """The dict botocore's RefreshableCredentials refreshes from."""
+        return {"access_key": self.access_key_id, "secret_key": self.secret_access_key,
+                "token": self.session_token, "expiry_time": self.expiration_iso}
+
+    @property
+    def expiration_iso(self) -> str:
+        return datetime.fromtimestamp(self.expiration, tz=timezone.utc).isoformat()
+
+    def __repr__(self) -> str:
+        return (f"AwsCredentials(access_key_id='{self.access_key_id[:4]}…', identity_id={self.identity_id!r}, "
+                f"authenticated={self.authenticated}, expiration={self.expiration_iso!r})")
+
+
+class CredentialsManager:
+    def __init__(self, state: SessionState, federation: Federation):
+        self.state = state
+        self.federation = federation
+        self._pool: IdentityPool | None = None
+        self._lock = threading.Lock()
+        self._current: AwsCredentials | None = None
+        self._current_key: str | None = None
+        self._failure: tuple[str, float, AmplifyNbError] | None = None  # (login key, retry at, error)
+        self._backoff = BACKOFF_START
+        self.calls = 0  # refreshes that reached Cognito Identity (for tests and benchmarks)
+
+    @property
+    def pool(self) -> IdentityPool:
+        if self._pool is None:
+            self._pool = IdentityPool(self.state)
+        return self._pool
+
+    def login(self) -> Login:
+        """The current caller: the federated login, the signed-in user's ID token, or a guest."""
+        federated = self.federation.login(self.state.clock())
+        if federated is not None:
+            return federated
+        if self.state.tokens() is not None:
+            tokens = self.state.current()  # refreshed first when due: Cognito Identity checks exp
+            provider = f"cognito-idp.{self.state.config.region}.amazonaws.com/{self.state.config.user_pool_id}"
+            return Login(f"{provider}:{tokens.sub}", {provider: tokens.id_token})
+        if not self.state.config.allow_guest_access:
+            raise NotAuthenticatedError("No one is signed in and this app does not allow guest access "
+                                        "(mandatory sign-in); sign in first")
+        return Login("guest", {})
+
+    def get(self) -> AwsCredentials:
+        login = self.login()
+        now = self.state.clock()
+        current = self._current
+        if current is not None and self._current_key == login.key and not current.due(now):
+            return current
+        with self._lock:
+            now = self.state.clock()
+            current = self._current
+            if current is not None and self._current_key == login.key and not current.due(now):
+                return current  # another thread refreshed while this one waited
+            failure = self._failure
+            if failure is not None and failure[0] == login.key and now < failure[1]:
+                raise failure[2]
+            return self._refresh(login, now)
+
+    def _refresh(self, login: Login, now: float) -> AwsCredentials:
+        self.calls += 1
+        try:
+            raw = self.pool.credentials(login)
+        except AmplifyNbError as exc:
+            self._failure = (login.key, now + self._backoff, exc)
+            self._backoff = min(BACKOFF_MAX, self._backoff * 2)
+            self.state.emit("credentialsRefresh_failure", {"identity_pool_id": self.pool.pool_id}, str(exc))
+            raise
+        expiration = raw["Expiration"]
+        expires = expiration.timestamp() if isinstance(expiration, datetime) else float(expiration)
+        credentials = AwsCredentials(raw["AccessKeyId"], raw["SecretKey"], raw["SessionToken"], expires,
+                                     raw["identity_id"], login.authenticated, issued_at=now)
+        self._current, self._current_key = credentials, login.key
+        self._failure, self._backoff = None, BACKOFF_START
+        self.state.emit("credentialsRefresh", {"identity_id": credentials.identity_id,
+                                               "authenticated": credentials.authenticated,
+                                               "expiration": credentials.expiration})
+        return credentials
+
+    def clear(self) -> None:
+        with self._lock:
+            self._current = self._current_key = self._failure = None
+            self._backoff = BACKOFF_START
+
+
+def token_fingerprint(token: str) -> str:
+    """A stable, non-reversible name for a federated token whose subject we cannot read."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
