@@ -20,9 +20,14 @@ def _sandbox(args: argparse.Namespace) -> int:
     config_path = sandbox.write_config(args.config_out)
     print(f"amplify-nb sandbox listening on {sandbox.endpoint_url}", flush=True)
     print(f"  user pool {sandbox.pool.pool_id}, app client {sandbox.client.client_id}", flush=True)
+    print(f"  identity pool {sandbox.identity_pool_id}, bucket {sandbox.bucket} (public/sample.csv)", flush=True)
     print(f"  wrote {config_path.resolve()}", flush=True)
     print(f"  demo user: {sandbox.demo_username}  password: {sandbox.demo_password}", flush=True)
+    admin = sandbox.admin_credentials
+    print(f"  admin keys (full access): {admin['aws_access_key_id']} {admin['aws_secret_access_key']}", flush=True)
     print("  press Ctrl+C to stop", flush=True)
+    # The roles and the bucket are made now, off the startup path, so the first request does not wait.
+    threading.Thread(target=_provision, args=(sandbox,), name="sandbox-provision", daemon=True).start()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -38,6 +43,13 @@ def _credential_process(args: argparse.Namespace) -> int:
     from .credentials.process import main
 
     return main(args.name, args.storage_dir)
+
+
+def _provision(sandbox) -> None:
+    try:
+        sandbox.provision()
+    except Exception as exc:  # the first request that needs them retries, and reports the failure there
+        print(f"  could not prepare the bucket and roles yet: {exc}", flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -87,10 +87,14 @@ class CognitoBackend:
             outcome = exc.code
             raise
         finally:
-            record = CallRecord(name, outcome, challenge, self.clock())
-            self.calls.append(record)
-            for listener in list(self.call_listeners):
-                listener(record)
+            self.record(name, outcome, challenge)
+
+    def record(self, name: str, outcome: str, challenge: str | None = None) -> None:
+        """One answered operation, user pool or identity pool: round-trip counts span both."""
+        record = CallRecord(name, outcome, challenge, self.clock())
+        self.calls.append(record)
+        for listener in list(self.call_listeners):
+            listener(record)
 
     def now(self) -> float:
         return self.clock()

@@ -1,8 +1,10 @@
 """One HTTP endpoint on 127.0.0.1 for every AWS service the sandbox offers.
 
-Cognito user-pool calls (``X-Amz-Target: AWSCognitoIdentityProviderService.*``) and each pool's JWKS
-are answered by the fidelity layer; everything else (S3, IAM, STS, ...) goes to moto's own WSGI
-dispatcher, imported on first use so that the sandbox starts fast.
+Cognito user-pool calls (``X-Amz-Target: AWSCognitoIdentityProviderService.*``), Cognito Identity
+calls (``AWSCognitoIdentityService.*``), each pool's JWKS and the test OIDC issuer (``/oidc``) are
+answered by the fidelity layer; everything else (S3, IAM, STS, ...) goes to moto's own WSGI
+dispatcher, imported on first use so that the sandbox starts fast. S3 requests pass the S3 gate
+(SigV4 and IAM policies) on their way to moto.
 """
 
 from __future__ import annotations
@@ -12,22 +14,29 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .backend import CognitoBackend
 from .protocol import MAX_BODY_BYTES, CognitoError
 
+if TYPE_CHECKING:
+    from .federation import FederationIssuer
+    from .identity import IdentityService
+    from .s3_gate import S3Gate
+
 log = logging.getLogger("amplify_nb.sandbox")
 _TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+_IDENTITY_PREFIX = "AWSCognitoIdentityService."
 _JSON = "application/x-amz-json-1.1"
 
 
 def _respond(start_response: Callable, status: int, body: dict[str, Any], extra: dict[str, str] | None = None,
              content_type: str = _JSON) -> Iterable[bytes]:
     payload = json.dumps(body).encode()
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}.get(status, "")
+    reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+              500: "Internal Server Error"}.get(status, "")
     headers = [("Content-Type", content_type), ("Content-Length", str(len(payload))),
                ("x-amzn-RequestId", str(uuid.uuid4()))]
     headers += list((extra or {}).items())
@@ -44,9 +53,15 @@ class SandboxApp:
     """The WSGI application: routes a request to the fidelity layer or to moto."""
 
     def __init__(self, backend: CognitoBackend, fallback: Callable[[], Any] | None = None,
-                 account_id: str = "123456789012"):
+                 account_id: str = "123456789012", *, identity: IdentityService | None = None,
+                 federation: FederationIssuer | None = None, gate: S3Gate | None = None,
+                 provision: Callable[[], None] | None = None):
         self.backend = backend
         self.account_id = account_id
+        self.identity = identity
+        self.federation = federation
+        self.gate = gate
+        self._provision = provision
         self._fallback_factory = fallback
         self._fallback: Any = None
         self._fallback_lock = threading.Lock()
@@ -55,7 +70,11 @@ class SandboxApp:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(_TARGET_PREFIX):
             return self._cognito(environ, start_response, target[len(_TARGET_PREFIX):])
+        if target.startswith(_IDENTITY_PREFIX) and self.identity is not None:
+            return self._identity(environ, start_response, target[len(_IDENTITY_PREFIX):])
         path = environ.get("PATH_INFO", "")
+        if self.federation is not None and path.startswith("/oidc/") and environ.get("REQUEST_METHOD") == "GET":
+            return self._oidc(start_response, path)
         if environ.get("REQUEST_METHOD") == "GET" and path.endswith("/.well-known/jwks.json"):
             pool_id = path.strip("/").split("/")[0]
             if pool_id in self.backend.pools:
@@ -68,7 +87,7 @@ class SandboxApp:
 
     def _cognito(self, environ: dict[str, Any], start_response: Callable, name: str) -> Iterable[bytes]:
         try:
-            params = self._read_json(environ)
+            params = _parse_json(self._read_body(environ))
             result = self.backend.handle(name, params)
         except CognitoError as error:
             return _error(start_response, error)
@@ -77,8 +96,30 @@ class SandboxApp:
             return _error(start_response, CognitoError("InternalErrorException", "Internal error", 500))
         return _respond(start_response, 200, result)
 
+    def _identity(self, environ: dict[str, Any], start_response: Callable, name: str) -> Iterable[bytes]:
+        from .identity import Call
+
+        assert self.identity is not None
+        try:
+            body = self._read_body(environ)  # kept raw: a signed operation's signature covers its hash
+            result = self.identity.handle(name, _parse_json(body), Call(environ, body))
+        except CognitoError as error:
+            return _error(start_response, error)
+        except Exception:
+            log.exception("sandbox failed on %s", name)
+            return _error(start_response, CognitoError("InternalErrorException", "Internal error", 500))
+        return _respond(start_response, 200, result)
+
+    def _oidc(self, start_response: Callable, path: str) -> Iterable[bytes]:
+        assert self.federation is not None
+        documents = {"/oidc/.well-known/jwks.json": self.federation.jwks,
+                     "/oidc/.well-known/openid-configuration": self.federation.openid_configuration}
+        if path in documents:
+            return _respond(start_response, 200, documents[path](), content_type="application/json")
+        return _respond(start_response, 404, {"message": "Not found"}, content_type="application/json")
+
     @staticmethod
-    def _read_json(environ: dict[str, Any]) -> dict[str, Any]:
+    def _read_body(environ: dict[str, Any]) -> bytes:
         stream = environ["wsgi.input"]
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -94,13 +135,7 @@ class SandboxApp:
             # under a client still sending, which would lose this answer.
             _read_up_to(stream, min(length, 16 * MAX_BODY_BYTES) - len(raw))
             raise CognitoError("InvalidParameterException", f"Request body exceeds {MAX_BODY_BYTES} bytes")
-        try:
-            params = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
-            raise CognitoError("SerializationException", "Request body is not valid JSON") from None
-        if not isinstance(params, dict):
-            raise CognitoError("SerializationException", "Request body must be a JSON object")
-        return params
+        return raw
 
     def _moto(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         if self._fallback_factory is None:
@@ -108,10 +143,32 @@ class SandboxApp:
         with self._fallback_lock:
             if self._fallback is None:
                 self._fallback = self._fallback_factory()
+        if self._provision is not None:
+            try:
+                self._provision()  # the bucket and roles exist before anyone can look for them
+            except Exception:
+                log.exception("sandbox could not provision its roles and bucket")
+                return _respond(start_response, 500, {"message": "The sandbox could not provision its roles and "
+                                                                 "bucket; see its log."})
         # moto keeps one process-wide state keyed by account: a per-sandbox account keeps two
         # sandboxes in one process (tests) from seeing each other's buckets and roles.
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
+        if self.gate is not None:
+            from .s3_gate import is_s3_request
+
+            if is_s3_request(environ):
+                return self.gate(environ, start_response, self._fallback)
         return self._fallback(environ, start_response)
+
+
+def _parse_json(raw: bytes) -> dict[str, Any]:
+    try:
+        params = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
+        raise CognitoError("SerializationException", "Request body is not valid JSON") from None
+    if not isinstance(params, dict):
+        raise CognitoError("SerializationException", "Request body must be a JSON object")
+    return params
 
 
 def _read_up_to(stream: Any, limit: int) -> bytes:

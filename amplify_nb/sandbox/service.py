@@ -1,10 +1,11 @@
-"""``Sandbox``: a local Cognito (plus moto's S3/IAM/STS) with a ready pool, client and demo user.
+"""``Sandbox``: a local Cognito (plus moto's S3/IAM/STS) with a ready pool, client and demo user,
+an identity pool with its two roles, and a bucket whose access the roles' policies decide.
 
     with Sandbox() as sb:
         auth = amplify_nb.configure(sb.config)
         sb.outbox.last_code("someone@example.com")
 
-Every instance has its own state, signing key and free port, and stops cleanly.
+Every instance has its own state, signing keys, AWS account (in moto) and free port, and stops cleanly.
 """
 
 from __future__ import annotations
@@ -13,19 +14,26 @@ import json
 import os
 import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from . import mfa as _mfa_operations  # noqa: F401  (importing registers the operations)
-from . import ops_account, ops_admin, ops_signin  # noqa: F401
+from . import ops_account, ops_admin, ops_identity, ops_signin  # noqa: F401
+from .aws_account import AwsAccount
 from .backend import CallRecord, CognitoBackend
+from .federation import FederationIssuer
+from .identity import IdentityPool, IdentityService, Login, amr_for
+from .keys import KeyRing
 from .mfa import new_totp_secret
 from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
 from .ops_account import new_user
+from .s3_gate import S3Gate
 from .server import Endpoint, SandboxApp, moto_application
 
 DEMO_USERNAME = "demo@example.com"
+DEVELOPER_PROVIDER_NAME = "login.amplify_nb.sandbox"
 _MFA_OUTPUT_NAMES = {"SOFTWARE_TOKEN_MFA": "TOTP", "SMS_MFA": "SMS", "EMAIL_OTP": "EMAIL"}
 
 
@@ -55,6 +63,10 @@ class Sandbox:
         demo_user: bool = True,
         demo_password: str | None = None,
         moto: bool = True,
+        identity_pool: bool = True,
+        allow_guest: bool = True,
+        credentials_ttl: float = 3600.0,
+        openid_token_ttl: float = 600.0,
     ):
         self.backend = CognitoBackend(region, clock or time.time, code_ttl=code_ttl, mfa_code_ttl=mfa_code_ttl,
                                       max_code_attempts=max_code_attempts)
@@ -80,9 +92,36 @@ class Sandbox:
                                                              "name": "Demo User"})
             self.demo_username = demo_name
         self.account_id = f"{secrets.randbelow(10**12):012d}"
-        self._app = SandboxApp(self.backend, moto_application if moto else None, self.account_id)
+        # Ids are chosen now, for sb.config; the roles and the bucket are made in moto on first need.
+        self.account = AwsAccount(self.account_id, region, moto=moto, bucket=f"amplify-nb-sandbox-{self.account_id}",
+                                  identity_pool_id=f"{region}:{uuid.uuid4()}")
+        self.keys = KeyRing(self.backend.clock)
+        self.federation = FederationIssuer(self.backend.clock)
+        self.identity = IdentityService(self.backend, self.federation, self.account, self.keys,
+                                        credentials_ttl=credentials_ttl, openid_token_ttl=openid_token_ttl)
+        self._moto = moto
+        self._app = SandboxApp(self.backend, moto_application if moto else None, self.account_id,
+                               identity=self.identity, federation=self.federation,
+                               gate=S3Gate(self.keys, self.account) if moto else None, provision=self.account.provision)
         self._endpoint = Endpoint(self._app, port)
+        self.federation.oidc_issuer = f"{self._endpoint.url}/oidc"
+        self.identity_pool: IdentityPool | None = self._default_identity_pool(allow_guest) if identity_pool else None
         self._running = False
+
+    def _default_identity_pool(self, allow_guest: bool) -> IdentityPool:
+        """What an Amplify backend with auth + storage has: the user pool's client, social and developer
+        providers, the OIDC issuer, and the authenticated/unauthenticated roles."""
+        pool = IdentityPool(
+            self.account.identity_pool_id, "amplify_nb_sandbox", allow_guest,
+            supported_login_providers=dict(self.federation.app_ids),
+            developer_provider_name=DEVELOPER_PROVIDER_NAME,
+            openid_connect_provider_arns=[f"arn:aws:iam::{self.account_id}:oidc-provider/{self.federation.oidc_key}"],
+            cognito_identity_providers=[{"ProviderName": f"cognito-idp.{self.region}.amazonaws.com/{self.pool.pool_id}",
+                                         "ClientId": self.client.client_id, "ServerSideTokenCheck": False}],
+            roles={"authenticated": self.account.auth_role_arn, "unauthenticated": self.account.unauth_role_arn},
+        )
+        self.identity.pools[pool.identity_pool_id] = pool
+        return pool
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -121,8 +160,82 @@ class Sandbox:
 
     @property
     def calls(self) -> list[CallRecord]:
-        """Every Cognito operation answered so far (operation, outcome, challenge)."""
+        """Every Cognito operation answered so far, user pool and identity pool (operation, outcome, challenge)."""
         return self.backend.calls
+
+    # ---- identity pool, credentials and storage -------------------------------------------------
+    @property
+    def identity_pool_id(self) -> str | None:
+        return self.identity_pool.identity_pool_id if self.identity_pool else None
+
+    @property
+    def bucket(self) -> str | None:
+        """The storage bucket (public/sample.csv inside), or None without moto."""
+        return self.account.bucket if self._moto else None
+
+    @property
+    def admin_credentials(self) -> dict[str, str]:
+        """The account's full-access key pair, for boto3.client(..., **sb.admin_credentials)."""
+        return {"aws_access_key_id": self.keys.admin_access_key_id,
+                "aws_secret_access_key": self.keys.admin_secret_key}
+
+    @property
+    def credentials_ttl(self) -> float:
+        """Lifetime of the credentials GetCredentialsForIdentity mints from now on (sandbox clock)."""
+        return self.identity.credentials_ttl
+
+    @credentials_ttl.setter
+    def credentials_ttl(self, seconds: float) -> None:
+        self.identity.credentials_ttl = float(seconds)
+
+    @property
+    def allow_guest(self) -> bool:
+        return bool(self.identity_pool and self.identity_pool.allow_unauthenticated)
+
+    @allow_guest.setter
+    def allow_guest(self, allowed: bool) -> None:
+        if self.identity_pool is None:
+            raise ValueError("this sandbox has no identity pool")
+        with self.backend.lock:
+            self.identity_pool.allow_unauthenticated = bool(allowed)
+
+    @property
+    def developer_provider_name(self) -> str:
+        return DEVELOPER_PROVIDER_NAME
+
+    @property
+    def oidc_issuer(self) -> str:
+        """The test OIDC issuer's URL; its Logins key is this without the scheme."""
+        return self.federation.oidc_issuer
+
+    @property
+    def federation_app_ids(self) -> dict[str, str]:
+        """Provider (Logins key) -> the app/client id the identity pool trusts and tokens are issued for."""
+        return self.federation.all_app_ids()
+
+    def federated_token(self, provider: str, subject: str, expires_in: float = 3600.0) -> str:
+        """The token Google, Facebook, Amazon or the sandbox's OIDC issuer would give `subject`.
+
+        `provider` is a Logins key (accounts.google.com, graph.facebook.com, www.amazon.com), one of
+        google/facebook/amazon, or the OIDC issuer's URL; expiry runs on the sandbox clock.
+        """
+        return self.federation.token(provider, subject, expires_in)
+
+    def developer_identity(self, user_identifier: str, token_duration: float = 900.0) -> dict[str, str]:
+        """What an app's backend gets from GetOpenIdTokenForDeveloperIdentity (IdentityId and Token),
+        without a round trip: for tests of the client side of developer-authenticated identities."""
+        if self.identity_pool is None:
+            raise ValueError("this sandbox has no identity pool")
+        with self.backend.lock:
+            login = Login(DEVELOPER_PROVIDER_NAME, user_identifier)
+            identity = self.identity.identity_for(self.identity_pool, [login])
+            token = self.federation.openid_token(self.identity_pool.identity_pool_id, identity.identity_id,
+                                                 amr_for([login], True), token_duration)
+        return {"IdentityId": identity.identity_id, "Token": token}
+
+    def provision(self) -> None:
+        """Create the roles and the bucket now rather than on the first request that needs them."""
+        self.account.provision()
 
     def on_call(self, listener: Callable[[CallRecord], None]) -> Callable[[], None]:
         """Observe each answered operation; returns a function that stops observing."""
@@ -145,8 +258,14 @@ class Sandbox:
                 "mfa_configuration": {"ON": "REQUIRED", "OFF": "NONE"}.get(pool.mfa_configuration, "OPTIONAL"),
                 "mfa_methods": [_MFA_OUTPUT_NAMES[m] for m in pool.mfa_methods],
                 "password_policy": pool.password_policy.as_outputs(),
-                "unauthenticated_identities_enabled": True,
+                **({"identity_pool_id": self.identity_pool_id} if self.identity_pool else {}),
+                "unauthenticated_identities_enabled": self.allow_guest,
             },
+            **({"storage": {
+                "aws_region": self.region, "bucket_name": self.account.bucket,
+                "buckets": [{"name": "amplifyNbSandbox", "bucket_name": self.account.bucket,
+                             "aws_region": self.region}],
+            }} if self._moto else {}),
             "custom": {"amplify_nb": {
                 "endpoint_url": self.endpoint_url,
                 "sandbox": True,

@@ -51,6 +51,10 @@ class TokenIssuer:
             ]
         }
 
+    def public_key(self):
+        """For Cognito Identity's check of the ID tokens these pools issue (it trusts the pool's JWKS)."""
+        return self._key.public_key()
+
     def sign(self, claims: dict) -> str:
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
 

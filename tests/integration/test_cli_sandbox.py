@@ -12,6 +12,7 @@ import time
 
 import boto3
 import pytest
+from botocore import UNSIGNED
 from botocore.config import Config
 from pycognito.aws_srp import AWSSRP
 
@@ -80,3 +81,19 @@ def test_cli_prints_codes_it_sends_and_stops_cleanly(cli_sandbox):
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 0
     assert "stopped" in proc.stdout.read()
+
+
+def test_cli_writes_the_identity_pool_and_storage_and_guests_read_the_sample(cli_sandbox):
+    _, printed, out = cli_sandbox
+    config = json.loads(out.read_text())
+    endpoint = config["custom"]["amplify_nb"]["endpoint_url"]
+    region, pool_id = config["auth"]["aws_region"], config["auth"]["identity_pool_id"]
+    bucket = config["storage"]["bucket_name"]
+    assert config["storage"]["aws_region"] == region and bucket in printed
+    ci = boto3.client("cognito-identity", region_name=region, endpoint_url=endpoint,
+                      config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}))
+    identity_id = ci.get_id(IdentityPoolId=pool_id)["IdentityId"]
+    credentials = ci.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
+    s3 = boto3.client("s3", region_name=region, endpoint_url=endpoint, aws_access_key_id=credentials["AccessKeyId"],
+                      aws_secret_access_key=credentials["SecretKey"], aws_session_token=credentials["SessionToken"])
+    assert s3.get_object(Bucket=bucket, Key="public/sample.csv")["Body"].read().startswith(b"city,")
