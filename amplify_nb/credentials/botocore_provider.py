@@ -25,17 +25,28 @@ METHOD = "amplify-nb"
 
 def _metadata(manager: CredentialsManager) -> dict[str, Any]:
     credentials = manager.get()
-    return {**credentials.metadata(), "lifetime": credentials.lifetime}
+    return {**credentials.metadata(), "lifetime": credentials.lifetime, "login_key": credentials.login_key}
 
 
 class _ScaledWindows:
-    """Mixed into botocore's refreshable credentials: windows follow each refresh's lifetime."""
+    """Mixed into botocore's refreshable credentials: windows follow each refresh's lifetime, and a
+    change of caller (sign-in, sign-out) makes a refresh mandatory at once."""
+
+    amplify_manager: CredentialsManager | None = None
+    _amplify_login_key: str | None = None
 
     def _set_from_data(self, data: dict[str, Any]) -> None:
         super()._set_from_data(data)  # type: ignore[misc]
         advisory, mandatory = refresh_windows(float(data.get("lifetime") or 3600.0))
         self._advisory_refresh_timeout = advisory
         self._mandatory_refresh_timeout = mandatory
+        self._amplify_login_key = data.get("login_key")
+
+    def refresh_needed(self, refresh_in: float | None = None) -> bool:
+        manager, key = self.amplify_manager, self._amplify_login_key
+        if manager is not None and key is not None and manager.login_key() != key:
+            return True
+        return super().refresh_needed(refresh_in)  # type: ignore[misc]
 
 
 class ScaledDeferredRefreshableCredentials(_ScaledWindows, DeferredRefreshableCredentials):
@@ -44,9 +55,11 @@ class ScaledDeferredRefreshableCredentials(_ScaledWindows, DeferredRefreshableCr
 
 def refreshable_credentials(manager: CredentialsManager) -> ScaledDeferredRefreshableCredentials:
     clock = manager.state.clock
-    return ScaledDeferredRefreshableCredentials(
+    credentials = ScaledDeferredRefreshableCredentials(
         refresh_using=lambda: _metadata(manager), method=METHOD,
         time_fetcher=lambda: datetime.fromtimestamp(clock(), tz=timezone.utc))
+    credentials.amplify_manager = manager
+    return credentials
 
 
 class AmplifyCredentialProvider(CredentialProvider):
@@ -107,7 +120,7 @@ def make_boto3_session(manager: CredentialsManager, region_name: str | None = No
 
 def make_aio_session(manager: CredentialsManager) -> Any:
     """An aiobotocore session (what s3fs takes) whose credentials refresh through the same manager."""
-    from aiobotocore.credentials import AioCredentialProvider, AioDeferredRefreshableCredentials
+    from aiobotocore.credentials import AioDeferredRefreshableCredentials
     from aiobotocore.session import AioSession
 
     class AioScaled(_ScaledWindows, AioDeferredRefreshableCredentials):
@@ -118,13 +131,15 @@ def make_aio_session(manager: CredentialsManager) -> Any:
     async def refresh() -> dict[str, Any]:
         return await asyncio.to_thread(_metadata, manager)
 
-    class Provider(AioCredentialProvider):
+    class Provider(CredentialProvider):  # aiobotocore awaits load()
         METHOD = METHOD
         CANONICAL_NAME = "AmplifyNb"
 
         async def load(self) -> Any:
-            return AioScaled(refresh_using=refresh, method=METHOD,
-                             time_fetcher=lambda: datetime.fromtimestamp(clock(), tz=timezone.utc))
+            credentials = AioScaled(refresh_using=refresh, method=METHOD,
+                                    time_fetcher=lambda: datetime.fromtimestamp(clock(), tz=timezone.utc))
+            credentials.amplify_manager = manager
+            return credentials
 
     session = AioSession()
     session.get_component("credential_provider").insert_before("env", Provider())

@@ -84,8 +84,17 @@ class Federation:
         expires_at = data.get("expires_at")
         if expires_at is not None and now >= float(expires_at) - RENEW_MARGIN:
             data = self._renew(data, now)
+        return Login(self._login_key(data), {data["key"]: data["token"]}, data.get("identity_id"))
+
+    @staticmethod
+    def _login_key(data: dict[str, Any]) -> str:
         subject = data.get("subject") or data.get("user", {}).get("id") or data.get("identity_id") or "token"
-        return Login(f"{data['key']}:{subject}", {data["key"]: data["token"]}, data.get("identity_id"))
+        return f"{data['key']}:{subject}"
+
+    def current_key(self) -> str | None:
+        """The federated caller's name, read from storage without renewing anything."""
+        data = self._load()
+        return None if data is None else self._login_key(data)
 
     def _renew(self, data: dict[str, Any], now: float) -> dict[str, Any]:
         handlers = self.state.config.refresh_handlers

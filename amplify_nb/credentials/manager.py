@@ -38,6 +38,7 @@ class AwsCredentials:
     identity_id: str
     authenticated: bool
     issued_at: float = 0.0
+    login_key: str = field(default="", repr=False)
 
     @property
     def lifetime(self) -> float:
@@ -85,12 +86,24 @@ class CredentialsManager:
             return federated
         if self.state.tokens() is not None:
             tokens = self.state.current()  # refreshed first when due: Cognito Identity checks exp
-            provider = f"cognito-idp.{self.state.config.region}.amazonaws.com/{self.state.config.user_pool_id}"
-            return Login(f"{provider}:{tokens.sub}", {provider: tokens.id_token})
+            return Login(f"{self._provider}:{tokens.sub}", {self._provider: tokens.id_token})
         if not self.state.config.allow_guest_access:
             raise NotAuthenticatedError("No one is signed in and this app does not allow guest access "
                                         "(mandatory sign-in); sign in first")
         return Login("guest", {})
+
+    @property
+    def _provider(self) -> str:
+        return f"cognito-idp.{self.state.config.region}.amazonaws.com/{self.state.config.user_pool_id}"
+
+    def login_key(self) -> str:
+        """Who the caller is right now, without a network call: lets long-lived botocore credentials
+        notice a sign-in, sign-out or federated sign-in and fetch the new caller's credentials."""
+        federated = self.federation.current_key()
+        if federated is not None:
+            return federated
+        tokens = self.state.tokens()
+        return "guest" if tokens is None else f"{self._provider}:{tokens.sub}"
 
     def get(self) -> AwsCredentials:
         login = self.login()
@@ -120,7 +133,7 @@ class CredentialsManager:
         expiration = raw["Expiration"]
         expires = expiration.timestamp() if isinstance(expiration, datetime) else float(expiration)
         credentials = AwsCredentials(raw["AccessKeyId"], raw["SecretKey"], raw["SessionToken"], expires,
-                                     raw["identity_id"], login.authenticated, issued_at=now)
+                                     raw["identity_id"], login.authenticated, issued_at=now, login_key=login.key)
         self._current, self._current_key = credentials, login.key
         self._failure, self._backoff = None, BACKOFF_START
         self.state.emit("credentialsRefresh", {"identity_id": credentials.identity_id,
