@@ -52,3 +52,14 @@ def configure(source: Any = None, *, name: str = "default", storage: Any = None)
     from .credentials.auth import Auth
 
     return Auth(source, name=name, storage=storage)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext amplify_nb``: registers the magics; imports nothing heavy (see magics/)."""
+    from .magics.magics import AuthMagics
+
+    ipython.register_magics(AuthMagics)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Magics stay registered until the kernel restarts (IPython has no unregister)."""

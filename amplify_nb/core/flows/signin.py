@@ -38,7 +38,9 @@ def sign_in(state: SessionState, username: Any, password: Any, flow: str | None)
     if flow != "CUSTOM_AUTH" or password is not None:
         password = validate.password(password)
     if state.tokens() is not None:
-        raise ValidationError(f"Already signed in as {state.tokens().username}; call sign_out() first")
+        current = state.tokens()
+        who = current.id_claims.get("email") or current.id_claims.get("phone_number") or current.username
+        raise ValidationError(f"Already signed in as {who}; call sign_out() first")
     client = state.client
     client.new_trace()
     state.pending = None

@@ -1,0 +1,270 @@
+"""AuthMagics: the IPython line magics over amplify_nb's sessions (``%load_ext amplify_nb``).
+
+Expected failures (a wrong password, a missing configuration, ...) raise IPython's UsageError with the
+typed error's message, so the user sees one clear line; a bug keeps its traceback. The core is imported
+when a magic first runs, never by %load_ext.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from traitlets import Bool, Enum, Unicode
+
+from ..errors import AmplifyNbError
+from . import steps
+
+
+def _usage_errors(method: Any) -> Any:
+    @functools.wraps(method)
+    def run(self: AuthMagics, line: str = "") -> Any:
+        try:
+            return method(self, line)
+        except AmplifyNbError as exc:
+            raise UsageError(str(exc)) from None
+    return run
+
+
+@magics_class
+class AuthMagics(Magics):
+    default_session = Unicode("default", help="Session used when a magic names none (--name).").tag(config=True)
+    session_variable = Unicode("aws_session", help="Variable %auth_credentials binds the boto3 Session to."
+                               ).tag(config=True)
+    export_env = Bool(False, help="%auth_credentials exports AWS_* variables even without --env.").tag(config=True)
+    storage = Enum(["memory", "file"], "memory",
+                   help="Where sessions keep tokens; 'file' lets `amplify-nb credential-process` use them."
+                   ).tag(config=True)
+    qr_format = Enum(["png", "svg"], "png", help="How TOTP QR codes are shown.").tag(config=True)
+
+    # ---- sessions ------------------------------------------------------------------------------
+    def _name(self, args: Any) -> str:
+        return getattr(args, "name", None) or self.default_session
+
+    def _auth(self, args: Any) -> Any:
+        import amplify_nb
+
+        auth = amplify_nb.get_session(self._name(args))
+        if auth is None:
+            if self._name(args) != "default" or not (os.environ.get("AMPLIFY_NB_CONFIG")
+                                                     or os.path.exists("amplify_outputs.json")):
+                raise UsageError(f"Session {self._name(args)!r} is not configured: run %auth_configure first")
+            auth = self._configure(None, self._name(args))
+        return auth
+
+    def _configure(self, source: Any, name: str) -> Any:
+        import amplify_nb
+
+        storage = None
+        if self.storage == "file":
+            storage = amplify_nb.FileStorage(name=name)
+        return amplify_nb.Auth(source, name=name, storage=storage)
+
+    @line_magic
+    @magic_arguments()
+    @argument("source", nargs="?", help="amplify_outputs.json / aws-exports.js path, or a dict variable")
+    @argument("--sandbox", action="store_true", help="start (or reuse) a local sandbox in this kernel")
+    @argument("--name", help="session name")
+    @_usage_errors
+    def auth_configure(self, line: str = "") -> None:
+        """Configure a session from a file, a dict in the namespace, or a local sandbox."""
+        args = parse_argstring(self.auth_configure, line)
+        source: Any = args.source
+        if args.sandbox:
+            source = self._sandbox().config
+        elif source and source in self.shell.user_ns:
+            source = self.shell.user_ns[source]
+        auth = self._configure(source, self._name(args))
+        print(f"Configured session {auth.name!r}: user pool {auth.config.user_pool_id}"
+              + (f", identity pool {auth.config.identity_pool_id}" if auth.config.identity_pool_id else ""))
+
+    def _sandbox(self) -> Any:
+        sandbox = self.shell.user_ns.get("sandbox")
+        if sandbox is None or not getattr(sandbox, "endpoint_url", None):
+            from ..sandbox import Sandbox
+
+            sandbox = Sandbox().start()
+            self.shell.user_ns["sandbox"] = sandbox
+            print(f"Started a local sandbox at {sandbox.endpoint_url} (bound to `sandbox`); "
+                  f"demo user {sandbox.demo_username}, password in `sandbox.demo_password`")
+        return sandbox
+
+    # ---- sign-in, sign-up, sign-out ------------------------------------------------------------
+    @line_magic
+    @magic_arguments()
+    @argument("username", nargs="?", help="who signs in (asked for when omitted)")
+    @argument("--flow", choices=["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH"])
+    @argument("--name", help="session name")
+    @argument("--password-env", help="read the password from this environment variable")
+    @argument("--code-env", help="read MFA / confirmation codes from this environment variable")
+    @argument("--answer-env", help="read a custom-challenge answer from this environment variable")
+    @argument("--new-password-env", help="read a required new password from this environment variable")
+    @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password")
+    @_usage_errors
+    def auth_signin(self, line: str = "") -> None:
+        """Sign in, asking for the password (getpass) and every next step (MFA, TOTP set-up, ...)."""
+        args = parse_argstring(self.auth_signin, line)
+        auth = self._auth(args)
+        username = args.username or steps.ask("Username: ")
+        password = None if args.no_password else steps.secret("Password: ", args.password_env)
+        result = auth.sign_in(username, password, flow=args.flow)
+        result = steps.follow(auth, result, username, password, args)
+        user = auth.current_authenticated_user()
+        print(f"Signed in as {user.login_id or user.username} (session {auth.name!r}).")
+
+    @line_magic
+    @magic_arguments()
+    @argument("username", help="the new user's name (an e-mail address in e-mail pools)")
+    @argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="a user attribute (repeatable)")
+    @argument("--name", help="session name")
+    @argument("--password-env")
+    @argument("--code-env")
+    @_usage_errors
+    def auth_signup(self, line: str = "") -> None:
+        """Sign up a user and confirm the code that was sent."""
+        args = parse_argstring(self.auth_signup, line)
+        auth = self._auth(args)
+        attributes = dict(pair.split("=", 1) for pair in args.attr if "=" in pair)
+        password = steps.secret("Password: ", args.password_env)
+        result = auth.sign_up(args.username, password, attributes)
+        if result.user_confirmed:
+            print(f"Signed up {args.username}; no confirmation needed.")
+            return
+        print(f"A confirmation code was sent by {result.code_delivery.medium} to {result.code_delivery.destination}."
+              if result.code_delivery else "Enter the confirmation code.")
+        steps.retrying(lambda code: auth.confirm_sign_up(args.username, code), "Confirmation code: ", args.code_env)
+        print(f"Signed up and confirmed {args.username}; sign in with %auth_signin {args.username}")
+
+    @line_magic
+    @magic_arguments()
+    @argument("--global", dest="global_", action="store_true", help="sign out of every device")
+    @argument("--name", help="session name")
+    @_usage_errors
+    def auth_signout(self, line: str = "") -> None:
+        args = parse_argstring(self.auth_signout, line)
+        self._auth(args).sign_out(global_=args.global_)
+        print("Signed out" + (" everywhere." if args.global_ else "."))
+
+    # ---- passwords and MFA ---------------------------------------------------------------------
+    @line_magic
+    @magic_arguments()
+    @argument("action", choices=["change", "forgot", "reset"])
+    @argument("username", nargs="?")
+    @argument("--name", help="session name")
+    @argument("--password-env", help="the current password (change)")
+    @argument("--new-password-env", help="the new password")
+    @argument("--code-env", help="the reset code")
+    @_usage_errors
+    def auth_password(self, line: str = "") -> None:
+        """change: a signed-in user's password; forgot: send a reset code and set a new password;
+        reset: submit a code you already received."""
+        args = parse_argstring(self.auth_password, line)
+        auth = self._auth(args)
+        if args.action == "change":
+            auth.change_password(steps.secret("Current password: ", args.password_env),
+                                 steps.secret("New password: ", args.new_password_env))
+            print("Password changed.")
+            return
+        username = args.username or steps.ask("Username: ")
+        if args.action == "forgot":
+            delivery = auth.forgot_password(username)
+            if delivery:
+                print(f"A reset code was sent by {delivery.medium} to {delivery.destination}.")
+        new_password = steps.secret("New password: ", args.new_password_env)
+        steps.retrying(lambda code: auth.forgot_password_submit(username, code, new_password), "Reset code: ",
+                        args.code_env)
+        print(f"Password reset for {username}; sign in with %auth_signin {username}")
+
+    @line_magic
+    @magic_arguments()
+    @argument("action", choices=["setup", "verify", "prefer", "status"])
+    @argument("method", nargs="?", help="prefer: TOTP | SMS | EMAIL | NOMFA")
+    @argument("--name", help="session name")
+    @argument("--code-env")
+    @_usage_errors
+    def auth_mfa(self, line: str = "") -> None:
+        """setup: an authenticator app (QR shown, first code verified, made preferred); prefer METHOD;
+        status: the preferred method."""
+        args = parse_argstring(self.auth_mfa, line)
+        auth = self._auth(args)
+        if args.action == "setup":
+            setup = auth.setup_totp()
+            steps.show_totp_and_verify(setup, auth.verify_totp_token, args.code_env)
+            auth.set_preferred_mfa("TOTP")
+            print("Authenticator app set up and preferred for sign-in.")
+        elif args.action == "verify":
+            auth.verify_totp_token(steps.secret("Authenticator app code: ", args.code_env))
+            print("Code verified.")
+        elif args.action == "prefer":
+            if not args.method:
+                raise UsageError("%auth_mfa prefer needs a method: TOTP, SMS, EMAIL or NOMFA")
+            auth.set_preferred_mfa(args.method)
+            print(f"Preferred MFA: {args.method.upper()}")
+        else:
+            print(f"Preferred MFA: {auth.get_preferred_mfa()}")
+
+    # ---- what the session holds ----------------------------------------------------------------
+    @line_magic
+    @magic_arguments()
+    @argument("--var", help="variable to bind the boto3 Session to")
+    @argument("--env", action="store_true", help="also export AWS_* variables for subprocesses")
+    @argument("--guest", action="store_true", help="guest credentials when no one is signed in")
+    @argument("--name", help="session name")
+    @_usage_errors
+    def auth_credentials(self, line: str = "") -> None:
+        """Bind a boto3 Session whose credentials refresh themselves, and show whose they are."""
+        args = parse_argstring(self.auth_credentials, line)
+        auth = self._auth(args)
+        if not auth.is_signed_in and not args.guest:
+            raise UsageError("No one is signed in: run %auth_signin, or pass --guest for guest credentials")
+        credentials = auth.current_credentials()
+        variable = args.var or self.session_variable
+        self.shell.user_ns[variable] = auth.boto3_session()
+        minutes = max(0, int((credentials.expiration - time.time()) // 60))
+        kind = "signed-in" if credentials.authenticated else "guest"
+        print(f"`{variable}` is a boto3 Session with {kind} credentials for identity {credentials.identity_id}; "
+              f"they expire in {minutes} min and refresh themselves.")
+        if args.env or self.export_env:
+            os.environ.update({"AWS_ACCESS_KEY_ID": credentials.access_key_id,
+                               "AWS_SECRET_ACCESS_KEY": credentials.secret_access_key,
+                               "AWS_SESSION_TOKEN": credentials.session_token})
+            print("Exported AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN for subprocesses. "
+                  "They will NOT refresh there: for long jobs use a profile with "
+                  f"`credential_process = amplify-nb credential-process --name {auth.name}`.")
+
+    @line_magic
+    @magic_arguments()
+    @argument("--attributes", action="store_true", help="also fetch the user's attributes")
+    @argument("--name", help="session name")
+    @_usage_errors
+    def auth_session(self, line: str = "") -> Any:
+        """Who is signed in, when the tokens expire, and the ID token's claims (never the tokens)."""
+        args = parse_argstring(self.auth_session, line)
+        auth = self._auth(args)
+        tokens = auth.current_session()
+        user = auth.current_authenticated_user()
+        seconds = int(tokens.expires_at - time.time())
+        print(f"Signed in as {user.login_id or user.username}; tokens expire in {seconds // 60} min "
+              f"{seconds % 60} s (refreshed automatically).")
+        rows = {k: v for k, v in tokens.id_claims.items()}
+        if args.attributes:
+            rows.update({f"attribute:{k}": v for k, v in auth.user_attributes().items()})
+        try:
+            import pandas as pd
+        except ImportError:
+            return rows
+        return pd.DataFrame({"claim": list(rows), "value": [str(v) for v in rows.values()]})
+
+    @line_magic
+    @magic_arguments()
+    @argument("--name", help="session name")
+    @_usage_errors
+    def auth_trace(self, line: str = "") -> Any:
+        """The last flow's Cognito calls as a table (secrets redacted)."""
+        args = parse_argstring(self.auth_trace, line)
+        return self._auth(args).trace
