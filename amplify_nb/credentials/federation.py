@@ -7,6 +7,7 @@ the config), as Amplify JS does. With no handler, an expired token is a clear No
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -28,6 +29,12 @@ def _claims(token: str) -> dict[str, Any]:
     except Exception:
         return {}
     return claims if isinstance(claims, dict) else {}
+
+
+def token_fingerprint(token: str) -> str:
+    """A stable, non-reversible name for a federated token whose subject we cannot read (Facebook's and
+    Amazon's are opaque): two users' tokens must never share an identity-id cache entry or a login key."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def _expiry(value: Any, field: str) -> float | None:
@@ -58,7 +65,9 @@ class Federation:
             return None
         return data if isinstance(data, dict) and data.get("token") else None
 
-    def sign_in(self, provider: Any, token: Any, expires_at: Any = None, user: Any = None) -> dict[str, Any]:
+    def sign_in(self, provider: Any, token: Any, expires_at: Any = None, user: Any = None, *,
+                subject: str | None = None) -> dict[str, Any]:
+        """`subject` names the caller when the token cannot (a renewal keeps the renewed token's)."""
         key = provider_key(provider)
         if not isinstance(token, str) or not token.strip() or len(token) > 50_000 or any(c.isspace() for c in token):
             raise ValidationError("token must be the provider's token, a non-empty string", field="token")
@@ -71,7 +80,8 @@ class Federation:
         if expiry is not None and expiry <= self.state.clock():
             raise ValidationError("The provider token has already expired", field="expires_at")
         data = {"provider": str(provider).strip(), "key": key, "token": token, "expires_at": expiry,
-                "user": dict(user or {}), "subject": str(claims.get("sub") or "")}
+                "user": dict(user or {}),
+                "subject": str(claims.get("sub") or (user or {}).get("id") or subject or token_fingerprint(token))}
         if key == "cognito-identity.amazonaws.com":  # developer-authenticated: the token names the identity
             data["identity_id"] = (user or {}).get("identity_id") or claims.get("sub")
         self.state.storage.set_item(self._key, json.dumps(data))
@@ -111,7 +121,8 @@ class Federation:
         if not isinstance(answer, Mapping) or "token" not in answer:
             raise ValidationError(f"The refresh handler for {data['provider']} must return "
                                   "{'token': ..., 'expires_at': ...}", field="refresh_handlers")
-        return self.sign_in(data["provider"], answer["token"], answer.get("expires_at"), data.get("user"))
+        return self.sign_in(data["provider"], answer["token"], answer.get("expires_at"), data.get("user"),
+                            subject=data.get("subject"))
 
     @property
     def user(self) -> dict[str, Any] | None:

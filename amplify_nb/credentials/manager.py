@@ -4,17 +4,18 @@ However many threads find the credentials due at once, one refresh runs and the 
 result. When the refresh fails, the failure is remembered for a back-off window (1 s, doubling to
 30 s): every caller in that window gets the same typed error without another call, so a dead endpoint
 sees one call per window, not one per waiting thread (botocore's own refresh retries per thread).
+Meanwhile, credentials not yet in their mandatory window are kept when Cognito is unreachable, as
+botocore keeps them after a failed advisory refresh: a network blip is not an error while they work.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..core.session import SessionState
-from ..errors import AmplifyNbError, NotAuthenticatedError
+from ..errors import AmplifyNbError, NetworkError, NotAuthenticatedError
 from .federation import Federation
 from .identity import IdentityPool, Login
 
@@ -46,6 +47,10 @@ class AwsCredentials:
 
     def due(self, now: float) -> bool:
         return now >= self.expiration - refresh_windows(self.lifetime)[0]
+
+    def usable(self, now: float) -> bool:
+        """Outside the mandatory window: good enough to keep when a due refresh cannot reach Cognito."""
+        return now < self.expiration - refresh_windows(self.lifetime)[1]
 
     def metadata(self) -> dict[str, str]:
         """The dict botocore's RefreshableCredentials refreshes from."""
@@ -116,10 +121,19 @@ class CredentialsManager:
             current = self._current
             if current is not None and self._current_key == login.key and not current.due(now):
                 return current  # another thread refreshed while this one waited
+            # As botocore does in its advisory window: an unreachable Cognito keeps still-usable credentials.
+            keep = current if current is not None and self._current_key == login.key and current.usable(now) else None
             failure = self._failure
             if failure is not None and failure[0] == login.key and now < failure[1]:
+                if keep is not None and isinstance(failure[2], NetworkError):
+                    return keep
                 raise failure[2]
-            return self._refresh(login, now)
+            try:
+                return self._refresh(login, now)
+            except NetworkError:
+                if keep is None:
+                    raise
+                return keep
 
     def _refresh(self, login: Login, now: float) -> AwsCredentials:
         self.calls += 1
@@ -145,8 +159,3 @@ class CredentialsManager:
         with self._lock:
             self._current = self._current_key = self._failure = None
             self._backoff = BACKOFF_START
-
-
-def token_fingerprint(token: str) -> str:
-    """A stable, non-reversible name for a federated token whose subject we cannot read."""
-    return hashlib.sha256(token.encode()).hexdigest()[:16]

@@ -236,6 +236,9 @@ class IdentityService:
             owner = self.owner_of(pool, login)
             if owner is not None and owner != identity.identity_id:
                 raise not_authorized(LOGINS_DONT_MATCH)
+            if owner is None and any(provider == login.provider for provider, _ in identity.logins):
+                # One user per provider on an identity: another Facebook user is not this identity's.
+                raise not_authorized(LOGINS_DONT_MATCH)
         self.link(identity, logins)  # a guest signing in keeps its identity, as Amplify's upgrade expects
         return any(login.authenticated for login in logins)
 

@@ -198,21 +198,37 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class Endpoint:
-    """A threaded HTTP server on 127.0.0.1 serving the SandboxApp in a background thread."""
+    """A threaded HTTP server on 127.0.0.1 serving the SandboxApp in a background thread.
+
+    The port is bound at construction (so the URL is known before start) and kept across stop/start:
+    a restarted endpoint listens on the same port, so clients configured for it reconnect."""
 
     def __init__(self, app: SandboxApp, port: int = 0, host: str = "127.0.0.1"):
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
-        self._server.daemon_threads = True
+        self._app, self._host = app, host
+        self._server: BaseWSGIServer | None = self._bind(port)
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
+        self._thread: threading.Thread | None = None
+
+    def _bind(self, port: int) -> BaseWSGIServer:
+        server = make_server(self._host, port, self._app, threaded=True, request_handler=_QuietHandler)
+        server.daemon_threads = True
+        return server
+
+    def start(self) -> None:
+        if self._server is None:  # stopped before: listen again on the same port
+            self._server = self._bind(self.port)
         # A short poll interval lets stop() return in ~50 ms instead of serve_forever's default 0.5 s.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"sandbox:{self.port}",
                                         daemon=True)
-
-    def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        server, thread, self._server, self._thread = self._server, self._thread, None, None
+        if server is None:
+            return
+        if thread is not None:
+            server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)

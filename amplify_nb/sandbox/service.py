@@ -125,6 +125,8 @@ class Sandbox:
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Sandbox:
+        """Serve; a stopped sandbox starts again on the same port with all its state (users, identities,
+        bucket), as a restarted local service would."""
         if not self._running:
             self._endpoint.start()
             self._running = True
