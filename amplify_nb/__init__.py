@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import AmplifyNbError
 
 __version__ = "0.1.0"
-__all__ = ["AmplifyNbError", "Auth", "AuthConfig", "FileStorage", "Hub", "MemoryStorage", "configure",
+__all__ = ["AmplifyNbError", "Auth", "AuthConfig", "FileStorage", "Hub", "I18n", "MemoryStorage", "configure",
            "get_session"]
 
 _LAZY = {
@@ -21,6 +21,7 @@ _LAZY = {
     "Hub": ("amplify_nb.core.hub", "Hub"),
     "MemoryStorage": ("amplify_nb.core.storage", "MemoryStorage"),
     "FileStorage": ("amplify_nb.core.storage", "FileStorage"),
+    "I18n": ("amplify_nb.widgets.i18n", "I18n"),  # the widgets' translations; imports no ipywidgets
 }
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .core.hub import Hub
     from .core.storage import FileStorage, MemoryStorage
     from .credentials.auth import Auth
+    from .widgets.i18n import I18n
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ when a magic first runs, never by %load_ext.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import time
 from typing import Any
@@ -76,7 +77,7 @@ class AuthMagics(Magics):
         args = parse_argstring(self.auth_configure, line)
         source: Any = args.source
         if args.sandbox:
-            source = self._sandbox().config
+            source = self._sandbox()
         elif source and source in self.shell.user_ns:
             source = self.shell.user_ns[source]
         auth = self._configure(source, self._name(args))
@@ -84,15 +85,21 @@ class AuthMagics(Magics):
               + (f", identity pool {auth.config.identity_pool_id}" if auth.config.identity_pool_id else ""))
 
     def _sandbox(self) -> Any:
-        sandbox = self.shell.user_ns.get("sandbox")
-        if sandbox is None or not getattr(sandbox, "endpoint_url", None):
-            from ..sandbox import Sandbox
-
-            sandbox = Sandbox().start()
-            self.shell.user_ns["sandbox"] = sandbox
-            print(f"Started a local sandbox at {sandbox.endpoint_url} (bound to `sandbox`); "
-                  f"demo user {sandbox.demo_username}, password in `sandbox.demo_password`")
-        return sandbox
+        """A running sandbox: a Sandbox bound to `sandbox` in the notebook, else the amplify_outputs.json
+        that `amplify-nb sandbox` wrote here. (The magics never import the sandbox: layering.)"""
+        running = self.shell.user_ns.get("sandbox")
+        if running is not None and isinstance(getattr(running, "config", None), dict):
+            return running.config
+        path = os.environ.get("AMPLIFY_NB_CONFIG") or "amplify_outputs.json"
+        try:
+            with open(path, encoding="utf-8") as handle:
+                config = json.load(handle)
+        except (OSError, ValueError):
+            config = None
+        if isinstance(config, dict) and (config.get("custom") or {}).get("amplify_nb", {}).get("sandbox"):
+            return config
+        raise UsageError("No running sandbox found: run `amplify-nb sandbox` in this directory, or in a cell "
+                         "`from amplify_nb.sandbox import Sandbox; sandbox = Sandbox().start()`")
 
     # ---- sign-in, sign-up, sign-out ------------------------------------------------------------
     @line_magic
@@ -113,7 +120,7 @@ class AuthMagics(Magics):
         username = args.username or steps.ask("Username: ")
         password = None if args.no_password else steps.secret("Password: ", args.password_env)
         result = auth.sign_in(username, password, flow=args.flow)
-        result = steps.follow(auth, result, username, password, args)
+        result = steps.follow(auth, result, username, password, args, self.qr_format)
         user = auth.current_authenticated_user()
         print(f"Signed in as {user.login_id or user.username} (session {auth.name!r}).")
 
@@ -194,7 +201,7 @@ class AuthMagics(Magics):
         auth = self._auth(args)
         if args.action == "setup":
             setup = auth.setup_totp()
-            steps.show_totp_and_verify(setup, auth.verify_totp_token, args.code_env)
+            steps.show_totp_and_verify(setup, auth.verify_totp_token, args.code_env, self.qr_format)
             auth.set_preferred_mfa("TOTP")
             print("Authenticator app set up and preferred for sign-in.")
         elif args.action == "verify":

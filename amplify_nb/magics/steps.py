@@ -65,7 +65,7 @@ def show_challenge_parameters(parameters: dict[str, str]) -> None:
             display(Markdown(f"**{name}**: {value}"))
 
 
-def follow(auth: Any, result: Any, username: str, password: str | None, args: Any) -> Any:
+def follow(auth: Any, result: Any, username: str, password: str | None, args: Any, qr_format: str = "png") -> Any:
     """Take every next step until signed in, asking the user for what each needs."""
     code_env = getattr(args, "code_env", None)
     while not result.is_signed_in:
@@ -76,7 +76,7 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
             prompt = "Authenticator app code: " if step == "SOFTWARE_TOKEN_MFA" else "Code: "
             result = retrying(auth.confirm_sign_in, prompt, code_env)
         elif step == "MFA_SETUP":
-            result = _totp_inside_sign_in(auth, result, code_env)
+            result = _totp_inside_sign_in(auth, result, code_env, qr_format)
         elif step == "SELECT_MFA_TYPE":
             choices = ", ".join(t.replace("SOFTWARE_TOKEN_MFA", "TOTP").replace("_MFA", "") for t in result.mfa_types)
             result = auth.confirm_sign_in(ask(f"Choose an MFA method ({choices}): ", getattr(args, "mfa_env", None)))
@@ -100,18 +100,19 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
     return result
 
 
-def _totp_inside_sign_in(auth: Any, result: Any, code_env: str | None) -> Any:
+def _totp_inside_sign_in(auth: Any, result: Any, code_env: str | None, qr_format: str) -> Any:
     setup = result.totp_setup
     if setup is None:
         raise UsageError("This pool requires MFA set-up, but not with an authenticator app; use the widget")
-    return show_totp_and_verify(setup, lambda code: auth.confirm_sign_in(code), code_env)
+    return show_totp_and_verify(setup, lambda code: auth.confirm_sign_in(code), code_env, qr_format)
 
 
-def show_totp_and_verify(setup: Any, verify: Any, code_env: str | None) -> Any:
+def show_totp_and_verify(setup: Any, verify: Any, code_env: str | None, qr_format: str = "png") -> Any:
     """Show the QR code, verify the first code, then replace the QR so a saved notebook does not hold it."""
     handle = display(HTML("<b>Scan this QR code with your authenticator app, then enter its code.</b>"),
                      display_id=True)
-    qr = display(setup, display_id=True)
+    qr = display(setup, include=["text/plain", "image/svg+xml" if qr_format == "svg" else "image/png"],
+                 display_id=True)
     try:
         return retrying(verify, "Authenticator app code: ", code_env)
     finally:
