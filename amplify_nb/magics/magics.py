@@ -28,8 +28,15 @@ def _usage_errors(method: Any) -> Any:
         try:
             return method(self, line)
         except AmplifyNbError as exc:
-            raise UsageError(str(exc)) from None
+            message = str(exc)
+            for api, magic in _MAGIC_NAMES.items():  # speak the notebook user's language
+                message = message.replace(api, magic)
+            raise UsageError(message) from None
     return run
+
+
+_MAGIC_NAMES = {"call sign_in() first": "run %auth_signin first", "call sign_out() first": "run %auth_signout first",
+                "call sign_out() before": "run %auth_signout before"}
 
 
 @magics_class

@@ -1,0 +1,47 @@
+"""The Authenticator for notebooks: ipywidgets views over the same ``amplify_nb.Auth`` session the magics use.
+
+    from amplify_nb.widgets import Authenticator, with_authenticator
+    Authenticator()                        # the default session; every Amplify UI state
+    with_authenticator(my_dashboard)       # the dashboard only once signed in
+
+Names resolve lazily, so ``amplify_nb.I18n`` (in i18n.py) costs no ipywidgets import.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["STATES", "Authenticator", "Greetings", "I18n", "SelectMFAType", "Theme", "WithAuthenticator",
+           "with_authenticator"]
+
+_LAZY = {
+    "Authenticator": "authenticator",
+    "WithAuthenticator": "authenticator",
+    "with_authenticator": "authenticator",
+    "Greetings": "greetings",
+    "SelectMFAType": "greetings",
+    "I18n": "i18n",
+    "Theme": "theme",
+    "STATES": "flow",
+}
+
+if TYPE_CHECKING:
+    from .authenticator import Authenticator, WithAuthenticator, with_authenticator
+    from .flow import STATES
+    from .greetings import Greetings, SelectMFAType
+    from .i18n import I18n
+    from .theme import Theme
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
