@@ -1,0 +1,148 @@
+"""Widgets for a signed-in user: ``Greetings`` (hello and sign out) and ``SelectMFAType`` (choose the MFA
+method, setting up an authenticator app on the way). Both work inside an Authenticator or on their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..core.hub import Hub
+from ..errors import AmplifyNbError, ValidationError
+from .base import StandaloneHost, View
+from .i18n import I18n
+from .totp import TOTPPanel
+
+MFA_CHOICES = {"TOTP": "Authenticator App (TOTP)", "SMS": "SMS", "EMAIL": "Email", "NOMFA": "No MFA"}
+
+
+def display_name(auth: Any) -> str:
+    """Who is signed in, as the user knows themselves: e-mail, phone, name, or the federated user."""
+    federated = getattr(auth, "federated_user", None)
+    if federated:
+        return str(federated.get("email") or federated.get("name") or federated.get("provider") or "")
+    try:
+        user = auth.current_authenticated_user()
+    except AmplifyNbError:
+        return ""
+    return str(user.attributes.get("email") or user.attributes.get("phone_number") or user.login_id or user.username)
+
+
+class Greetings(View):
+    """"Hello, <email>" and a Sign Out button."""
+
+    state = "signedIn"
+
+    def __init__(self, auth: Any = None, *, theme: Any = None, error_message: Any = None, host: Any = None):
+        standalone = host is None
+        super().__init__(host or StandaloneHost(auth, theme, error_message))
+        self.auth = self.host.auth
+        self.hello = self.theme.text(widgets.Label())
+        self.hello.layout.width = "auto"
+        self.sign_out_button = self.button("Sign Out", self.sign_out, primary=False)
+        self.sign_out_button.layout.margin = "0"
+        self.children = [widgets.HBox([self.hello, self.sign_out_button],
+                                      layout=widgets.Layout(justify_content="space-between", align_items="center",
+                                                            width="100%")),
+                         self.error, self.spinner]
+        # Inside an Authenticator, it follows the Hub and the language for its views; alone, itself.
+        self._stops = [Hub.listen("auth", self._on_hub), I18n.listen(lambda _lang: self.retranslate())] \
+            if standalone else []
+        self.refresh()
+
+    def refresh(self) -> None:
+        name = display_name(self.auth) if self.auth.is_signed_in else ""
+        if name:
+            self.label(self.hello, "value", "Hello, {name}", name=name)
+        else:
+            self.label(self.hello, "value", "Not signed in" if not self.auth.is_signed_in else "Hello")
+        self.sign_out_button.layout.display = None if self.auth.is_signed_in else "none"
+
+    def _on_hub(self, payload: dict[str, Any]) -> None:
+        if payload.get("session") == self.auth.name and payload.get("event") in ("signIn", "signOut"):
+            self.refresh()
+
+    def sign_out(self) -> None:
+        if self.run(self.sign_out_button, self.flow.sign_out):
+            self.refresh()
+
+    def close(self) -> None:
+        for stop in getattr(self, "_stops", ()):
+            stop()
+        super().close()
+
+
+class SelectMFAType(View):
+    """Choose the signed-in user's preferred MFA method; choosing the authenticator app sets it up first
+    (QR code, key, a first code), as Amplify UI's SelectMFAType does."""
+
+    state = "selectMFAType"
+
+    def __init__(self, auth: Any = None, mfa_types: Any = None, *, theme: Any = None, error_message: Any = None):
+        super().__init__(StandaloneHost(auth, theme, error_message))
+        self.auth = self.host.auth
+        self.mfa_types = self._types(mfa_types)
+        self.set_heading("Select MFA Type")
+        self.choice = self.control(widgets.RadioButtons(options=[]))
+        self._options()
+        self.submit_button = self.button("Verify", self.submit)
+        self.panel = TOTPPanel(self)
+        self.panel.code.on_msg(lambda _w, content, _b: self.verify() if content.get("event") == "submit" else None)
+        self.verify_button = self.button("Verify Security Token", self.verify)
+        self.setup = widgets.VBox([self.panel, self.verify_button], layout=widgets.Layout(display="none"))
+        self.children = [self.heading, self.choice, self.notice, self.error, self.spinner, self.submit_button,
+                         self.setup]
+        self._stop_i18n = I18n.listen(lambda _lang: self.retranslate())
+
+    def _types(self, mfa_types: Any) -> tuple[str, ...]:
+        if mfa_types is None:
+            short = {"SOFTWARE_TOKEN_MFA": "TOTP", "SMS_MFA": "SMS", "EMAIL_OTP": "EMAIL"}
+            methods = tuple(short.get(m, m) for m in self.auth.config.mfa_methods) or ("TOTP",)
+            optional = self.auth.config.mfa_configuration != "ON"
+            return tuple(m for m in ("TOTP", "SMS", "EMAIL") if m in methods) + (("NOMFA",) if optional else ())
+        chosen = tuple(str(m).upper() for m in mfa_types)
+        if not chosen or any(m not in MFA_CHOICES for m in chosen):
+            raise ValidationError(f"mfa_types must be some of {', '.join(MFA_CHOICES)}", field="mfa_types")
+        return chosen
+
+    def _options(self) -> None:
+        current = self.choice.value
+        self.choice.options = [(I18n.get(MFA_CHOICES[m]), m) for m in self.mfa_types]
+        if current in self.mfa_types:
+            self.choice.value = current
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._options()
+
+    def submit(self) -> None:
+        choice = self.choice.value
+        self.show_notice(None)
+        if choice == "TOTP":
+            if self.run(self.submit_button, self._start_totp):
+                self.setup.layout.display = "flex"
+            return
+        if self.run(self.submit_button, lambda: self.auth.set_preferred_mfa(choice or "")):
+            self.show_notice("Success! Your MFA Type is now: {mfa_type}", "success",
+                             mfa_type=I18n.get(MFA_CHOICES.get(choice or "", "")))
+
+    def _start_totp(self) -> None:
+        self.panel.show(self.auth.setup_totp())
+
+    def verify(self) -> None:
+        code = self.take(self.panel.code)
+
+        def action() -> None:
+            self.auth.verify_totp_token(code)
+            self.auth.set_preferred_mfa("TOTP")
+
+        if self.run(self.verify_button, action):
+            self.panel.clear()
+            self.setup.layout.display = "none"
+            self.show_notice("TOTP has been set up successfully", "success")
+
+    def close(self) -> None:
+        if hasattr(self, "_stop_i18n"):
+            self._stop_i18n()
+            self.panel.clear()
+        super().close()

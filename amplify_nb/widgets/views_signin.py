@@ -1,0 +1,245 @@
+"""The sign-in views: signIn (with federated buttons), then each challenge Cognito can answer with."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..errors import ValidationError
+from .base import View
+from .i18n import I18n
+from .totp import TOTPPanel
+
+PROVIDER_LABELS = {"google": "Sign In with Google", "facebook": "Sign In with Facebook",
+                   "amazon": "Sign In with Amazon"}
+MFA_LABELS = {"SMS_MFA": "SMS", "SOFTWARE_TOKEN_MFA": "Authenticator App (TOTP)", "EMAIL_OTP": "Email"}
+ATTRIBUTE_LABELS = {"email": "Email", "phone_number": "Phone Number", "name": "Name", "given_name": "Given Name",
+                    "family_name": "Family Name", "middle_name": "Middle Name", "nickname": "Nickname",
+                    "preferred_username": "Preferred Username", "birthdate": "Birthdate", "address": "Address",
+                    "gender": "Gender", "locale": "Locale", "picture": "Picture", "profile": "Profile",
+                    "website": "Website", "zoneinfo": "Zone Info", "username": "Username"}
+_IMAGE_URL = re.compile(r"^(https?://\S+\.(png|jpe?g|gif|svg|webp)(\?\S*)?|data:image/[\w.+-]+;base64,[\w+/=]+)$",
+                        re.IGNORECASE)
+
+
+def login_label(config: Any) -> str:
+    """What the pool signs users in with: Email, Phone Number, or a Username."""
+    names = tuple(config.username_attributes)
+    if names == ("email",):
+        return "Email"
+    if names == ("phone_number",):
+        return "Phone Number"
+    return "Username" if not names else "Email or Phone Number"
+
+
+class SignInView(View):
+    state = "signIn"
+
+    def __init__(self, host: Any):
+        super().__init__(host)
+        self.set_heading("Sign in to your account")
+        self.username = self.field(login_label(host.auth.config), on_enter=self.submit)
+        self.password = self.field("Password", password=True, placeholder="Enter your Password", on_enter=self.submit)
+        self.submit_button = self.button("Sign In", self.submit)
+        self.forgot_button = self.button("Forgot your password?", self.flow.to_forgot_password, primary=False)
+        self.sign_up_button = self.button("Create Account", self.flow.to_sign_up, primary=False)
+        self.federated_buttons: dict[str, widgets.Button] = {}
+        for provider, token_provider in (host.federated or {}).items():
+            key = PROVIDER_LABELS.get(provider.lower(), "Sign In with {provider}")
+            button = self.button(key, lambda p=provider, t=token_provider: self.federated(p, t), primary=False,
+                                 **({} if provider.lower() in PROVIDER_LABELS else {"provider": provider}))
+            button.layout.width = "100%"
+            button.layout.border = f"1px solid {self.theme['border_color']}"
+            self.federated_buttons[provider] = button
+        federated = list(self.federated_buttons.values())
+        if federated:
+            self.divider = self.theme.text(self.label(widgets.Label(), "value", "or"))
+            federated.append(self.divider)
+        self.children = [self.heading, *federated, self.notice, self.username, self.password, self.error,
+                         self.spinner, self.submit_button,
+                         widgets.HBox([self.forgot_button, self.sign_up_button],
+                                      layout=widgets.Layout(justify_content="space-between"))]
+
+    def enter(self) -> None:
+        super().enter()
+        if self.flow.username and not self.username.value:
+            self.username.value = self.flow.username
+
+    def submit(self) -> None:
+        username, password = self.username.value.strip(), self.take(self.password)
+        self.run(self.submit_button, lambda: self.flow.sign_in(username, password))
+
+    def federated(self, provider: str, token_provider: Any) -> None:
+        self.run(self.federated_buttons[provider], lambda: self.flow.federated_sign_in(provider, token_provider))
+
+
+class ConfirmSignInView(View):
+    """The code of SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP."""
+
+    state = "confirmSignIn"
+    HEADINGS = {"SMS_MFA": "Confirm SMS Code", "SOFTWARE_TOKEN_MFA": "Confirm TOTP Code",
+                "EMAIL_OTP": "Confirm Email Code"}
+
+    def __init__(self, host: Any):
+        super().__init__(host)
+        self.code = self.field("Code", secret=True, placeholder="Enter your code", on_enter=self.submit)
+        self.submit_button = self.button("Confirm", self.submit)
+        self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
+        self.children = [self.heading, self.notice, self.code, self.error, self.spinner, self.submit_button,
+                         self.back_button]
+
+    def enter(self) -> None:
+        super().enter()
+        step = self.flow.result.next_step if self.flow.result else "SMS_MFA"
+        self.set_heading(self.HEADINGS.get(step, "Confirm Sign In"))
+        if step == "SOFTWARE_TOKEN_MFA":
+            self.show_notice("Enter the code from your authenticator app")
+        else:
+            self.delivery_notice()
+
+    def submit(self) -> None:
+        code = self.take(self.code)
+        self.run(self.submit_button, lambda: self.flow.confirm_sign_in(code))
+
+
+class SelectMFATypeView(View):
+    """SELECT_MFA_TYPE: which of the user's MFA methods to use for this sign-in."""
+
+    state = "selectMFAType"
+
+    def __init__(self, host: Any):
+        super().__init__(host)
+        self.set_heading("Select MFA Type")
+        self.choice = self.control(widgets.RadioButtons(options=[]))
+        self.submit_button = self.button("Continue", self.submit)
+        self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
+        self.children = [self.heading, self.choice, self.error, self.spinner, self.submit_button, self.back_button]
+
+    def enter(self) -> None:
+        super().enter()
+        self._options()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._options()
+
+    def _options(self) -> None:
+        choices = self.flow.result.mfa_types if self.flow.result else ()
+        current = self.choice.value
+        self.choice.options = [(I18n.get(MFA_LABELS.get(name, name)), name) for name in choices]
+        if current in choices:
+            self.choice.value = current
+
+    def submit(self) -> None:
+        choice = self.choice.value
+        self.run(self.submit_button, lambda: self.flow.select_mfa_type(choice or ""))
+
+
+class TOTPSetupView(View):
+    """MFA_SETUP inside sign-in: the QR code and the secret for manual entry, then the first code."""
+
+    state = "TOTPSetup"
+
+    def __init__(self, host: Any):
+        super().__init__(host)
+        self.set_heading("Setup TOTP")
+        self.panel = TOTPPanel(self)
+        self.code = self.panel.code
+        self.code.on_msg(lambda _w, content, _b: self.submit() if content.get("event") == "submit" else None)
+        self.submit_button = self.button("Confirm", self.submit)
+        self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
+        self.children = [self.heading, self.panel, self.error, self.spinner, self.submit_button, self.back_button]
+
+    @property
+    def qr(self) -> widgets.Image:
+        return self.panel.qr
+
+    @property
+    def secret(self) -> widgets.HTML:
+        return self.panel.secret
+
+    def enter(self) -> None:
+        super().enter()
+        self.panel.show(self.flow.totp_setup)
+
+    def leave(self) -> None:
+        super().leave()
+        self.panel.clear()  # the QR and the secret leave the widget state with the view
+
+    def submit(self) -> None:
+        code = self.take(self.code)
+        self.run(self.submit_button, lambda: self.flow.confirm_sign_in(code))
+
+
+class RequireNewPasswordView(View):
+    """NEW_PASSWORD_REQUIRED: a new password, and the attributes the pool requires but the user lacks."""
+
+    state = "requireNewPassword"
+
+    def __init__(self, host: Any):
+        super().__init__(host)
+        self.set_heading("Change Password")
+        self.password = self.field("New password", password=True, placeholder="Enter your new password",
+                                   on_enter=self.submit)
+        self.confirm_password = self.field("Confirm Password", password=True,
+                                           placeholder="Please confirm your Password", on_enter=self.submit)
+        self.attributes: dict[str, widgets.Text] = {}
+        self.submit_button = self.button("Change Password", self.submit)
+        self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
+
+    def enter(self) -> None:
+        super().enter()
+        required = self.flow.result.required_attributes if self.flow.result else ()
+        self.attributes = {name: self.attributes.get(name) or self.field(ATTRIBUTE_LABELS.get(name, name))
+                           for name in required}
+        self.children = [self.heading, self.notice, self.password, self.confirm_password,
+                         *self.attributes.values(), self.error, self.spinner, self.submit_button, self.back_button]
+
+    def submit(self) -> None:
+        password, confirm = self.take(self.password), self.take(self.confirm_password)
+        attributes = {name: field.value.strip() for name, field in self.attributes.items() if field.value.strip()}
+        if password != confirm:
+            self.show_error(ValidationError("Your passwords must match"))
+            return
+        self.run(self.submit_button, lambda: self.flow.complete_new_password(password, attributes))
+
+
+class CustomChallengeView(View):
+    """CUSTOM_CHALLENGE: the public challenge parameters, shown (Amplify UI hides them), and an answer."""
+
+    state = "customChallenge"
+    HIDDEN = ("USERNAME",)
+
+    def __init__(self, host: Any):
+        super().__init__(host)
+        self.set_heading("Custom Challenge")
+        self.parameters = widgets.VBox()
+        self.answer = self.field("Answer", secret=True, placeholder="Enter your answer", on_enter=self.submit)
+        self.submit_button = self.button("Confirm", self.submit)
+        self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
+        self.children = [self.heading, self.parameters, self.answer, self.error, self.spinner, self.submit_button,
+                         self.back_button]
+
+    def enter(self) -> None:
+        super().enter()
+        params = self.flow.result.challenge_parameters if self.flow.result else {}
+        self.parameters.children = [self.render_parameter(name, value) for name, value in params.items()
+                                    if name not in self.HIDDEN]
+
+    def render_parameter(self, name: str, value: str) -> widgets.HTML:
+        """An image URL as an image, anything else as text; always escaped."""
+        value = str(value)
+        if _IMAGE_URL.match(value.strip()):
+            markup = (f'<img src="{html.escape(value.strip())}" alt="{html.escape(name)}" '
+                      f'style="max-width: 100%; margin: 4px 0">')
+        else:
+            markup = (f'<div style="color: {self.theme["text_color"]}"><b>{html.escape(name)}</b>: '
+                      f"{html.escape(value)}</div>")
+        return widgets.HTML(markup, layout=widgets.Layout(width="100%"))
+
+    def submit(self) -> None:
+        answer = self.take(self.answer)
+        self.run(self.submit_button, lambda: self.flow.send_custom_challenge_answer(answer))
