@@ -119,11 +119,14 @@ class AuthMagics(Magics):
     @argument("--answer-env", help="read a custom-challenge answer from this environment variable")
     @argument("--new-password-env", help="read a required new password from this environment variable")
     @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password")
+    @argument("--widget", action="store_true", help="show the Authenticator widget for this session instead")
     @_usage_errors
-    def auth_signin(self, line: str = "") -> None:
+    def auth_signin(self, line: str = "") -> Any:
         """Sign in, asking for the password (getpass) and every next step (MFA, TOTP set-up, ...)."""
         args = parse_argstring(self.auth_signin, line)
         auth = self._auth(args)
+        if args.widget:
+            return self._authenticator(auth, "signIn")
         username = args.username or steps.ask("Username: ")
         password = None if args.no_password else steps.secret("Password: ", args.password_env)
         result = auth.sign_in(username, password, flow=args.flow)
@@ -282,3 +285,21 @@ class AuthMagics(Magics):
         """The last flow's Cognito calls as a table (secrets redacted)."""
         args = parse_argstring(self.auth_trace, line)
         return self._auth(args).trace
+
+    @line_magic
+    @magic_arguments()
+    @argument("--name", help="session name")
+    @argument("--state", default="signIn", choices=["signIn", "signUp", "forgotPassword"], help="first view")
+    @_usage_errors
+    def authenticator(self, line: str = "") -> Any:
+        """The Authenticator widget bound to the same session as the magics."""
+        args = parse_argstring(self.authenticator, line)
+        return self._authenticator(self._auth(args), args.state)
+
+    @staticmethod
+    def _authenticator(auth: Any, state: str) -> Any:
+        try:
+            from ..widgets import Authenticator
+        except ImportError as exc:
+            raise UsageError(f"The Authenticator needs ipywidgets: pip install 'amplify-nb[widgets]' ({exc})") from None
+        return Authenticator(auth=auth, initial_state=state)

@@ -211,3 +211,25 @@ def test_history_holds_no_password_or_code(shell, keys, sb, auth):
     assert not leaked, leaked
     for token in (auth.current_session().id_token, auth.current_credentials().secret_access_key):
         assert token not in history
+
+
+def test_authenticator_and_signin_widget_share_the_magics_session(tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from amplify_nb.sandbox import Sandbox
+    from amplify_nb.widgets import Authenticator
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "amplify_nb")
+    with Sandbox(moto=False) as sb:
+        shell.user_ns["sandbox"] = sb
+        shell.run_line_magic("auth_configure", "--sandbox --name widgeted")
+        widget = shell.run_line_magic("authenticator", "--name widgeted")
+        assert isinstance(widget, Authenticator) and widget.auth_state == "signIn"
+        widget.flow.sign_in(sb.demo_username, sb.demo_password)
+        assert widget.auth_state == "signedIn"
+        second = shell.run_line_magic("auth_signin", "--widget --name widgeted")
+        assert isinstance(second, Authenticator) and second.auth_state == "signedIn"  # same session
+        shell.run_line_magic("auth_signout", "--name widgeted")
+        assert widget.auth_state == "signIn" and second.auth_state == "signIn"
+    del shell.user_ns["sandbox"]
