@@ -15,11 +15,11 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Enum, Unicode
 
 from ..errors import AmplifyNbError
 from . import steps
+from .arguments import HelpShown, argument, magic_arguments, parse_argstring
 
 
 def _usage_errors(method: Any) -> Any:
@@ -27,6 +27,8 @@ def _usage_errors(method: Any) -> Any:
     def run(self: AuthMagics, line: str = "") -> Any:
         try:
             return method(self, line)
+        except HelpShown:
+            return None
         except AmplifyNbError as exc:
             message = str(exc)
             for api, magic in _MAGIC_NAMES.items():  # speak the notebook user's language
