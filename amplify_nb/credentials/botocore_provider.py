@@ -34,6 +34,7 @@ class _ScaledWindows:
 
     amplify_manager: CredentialsManager | None = None
     _amplify_login_key: str | None = None
+    _amplify_expiry: tuple[Any, float] = (None, 0.0)  # (botocore's expiry datetime, the same in POSIX s)
 
     def _set_from_data(self, data: dict[str, Any]) -> None:
         super()._set_from_data(data)  # type: ignore[misc]
@@ -46,7 +47,19 @@ class _ScaledWindows:
         manager, key = self.amplify_manager, self._amplify_login_key
         if manager is not None and key is not None and manager.login_key() != key:
             return True
-        return super().refresh_needed(refresh_in)  # type: ignore[misc]
+        expiry = self._expiry_time  # type: ignore[attr-defined]
+        if manager is None or expiry is None:  # not loaded yet (deferred): botocore decides
+            return super().refresh_needed(refresh_in)  # type: ignore[misc]
+        # Asked on every request: botocore's own test subtracts timezone-aware datetimes, about half of the
+        # lookup's cost inside a request (docs/benchmarks.md, issue 4); the same test in POSIX seconds on the
+        # manager's clock, which time_fetcher wraps, costs a fraction. One tuple: threads never see a mixed pair.
+        cached, expires_at = self._amplify_expiry
+        if cached is not expiry:
+            expires_at = expiry.timestamp()
+            self._amplify_expiry = (expiry, expires_at)
+        if refresh_in is None:
+            refresh_in = self._advisory_refresh_timeout  # type: ignore[attr-defined]
+        return expires_at - manager.state.clock() < refresh_in
 
 
 class ScaledDeferredRefreshableCredentials(_ScaledWindows, DeferredRefreshableCredentials):
