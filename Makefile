@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo sandbox test lint bench clean
+.PHONY: demo sandbox test lint bench clean chromium
+# apt-get needs root: CI runs as root; elsewhere sudo is used when there is one.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +24,12 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check amplify_nb tests bench
 	$(BIN)/lint-imports
 
-test: lint
+# The browser tests drive Debian's chromium (never a downloaded browser): installed when missing.
+chromium:
+	command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null)
+
+test: lint chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed

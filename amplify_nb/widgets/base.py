@@ -58,8 +58,12 @@ class View(widgets.VBox):
         self.notice = widgets.HTML(layout=widgets.Layout(display="none"))
         self.error = widgets.HTML(layout=widgets.Layout(display="none"))
         self.spinner = widgets.HTML(SPINNER, layout=widgets.Layout(display="none"))
+        self.notice.add_class("amplify-nb-notice")
+        self.error.add_class("amplify-nb-error")
         self.theme.box(self)
         self.add_class("amplify-nb-view")
+        # Per-state class, as Amplify UI's data-amplify-authenticator-* attributes: for an app's CSS and for tests.
+        self.add_class(f"amplify-nb-view-{self.state}")
 
     # ---- building -------------------------------------------------------------------------------
     def label(self, widget: Any, attribute: str, key: str, **values: Any) -> Any:

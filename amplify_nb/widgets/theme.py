@@ -93,7 +93,15 @@ class Theme(Mapping[str, str]):
         rule = (f"background: {self['background_color']}; font-family: {self['font_family']}; "
                 f"border-radius: {self['border_radius']}; color: {self['text_color']};")
         inputs = f"font-family: {self['font_family']}; font-size: {self['font_size']};"
-        return html.escape(f".{css_class} {{ {rule} }} .{css_class} input {{ {inputs} }}", quote=False)
+        scope = f".{css_class}"
+        # As Amplify UI: each label above its input (ipywidgets puts them side by side, so labels of different
+        # lengths misalign the inputs), and texts that wrap rather than end in an ellipsis.
+        stacked = (f"{scope} .amplify-nb-field {{ flex-direction: column; align-items: stretch; height: auto; }} "
+                   f"{scope} .amplify-nb-field .widget-label {{ width: auto; text-align: left; "
+                   f"margin: 0 0 2px 0; line-height: 1.5; }} "
+                   f"{scope} .widget-label-basic, {scope} .widget-label "
+                   f"{{ white-space: normal; height: auto; line-height: 1.5; }}")
+        return html.escape(f"{scope} {{ {rule} }} {scope} input {{ {inputs} }} {stacked}", quote=False)
 
     def heading(self, text: str) -> str:
         return (f"<div style=\"font-size: {self['heading_size']}; font-weight: bold; color: {self['text_color']};"
