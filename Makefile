@@ -14,11 +14,14 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# The main job on the embedded default: the local Cognito sandbox with a demo user.
+# The main job on the embedded default: the local sandbox (Cognito, identity pool, S3) and JupyterLab with
+# the teaching notebooks open at the quickstart. `make demo ARGS=--headless` runs the quickstart and prints it.
 demo: $(BIN)/.installed
-	$(BIN)/amplify-nb sandbox
+	$(BIN)/amplify-nb demo $(ARGS)
 
-sandbox: demo
+# The sandbox alone, in the foreground, writing ./amplify_outputs.json.
+sandbox: $(BIN)/.installed
+	$(BIN)/amplify-nb sandbox
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check amplify_nb tests bench

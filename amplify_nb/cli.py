@@ -1,4 +1,4 @@
-"""``amplify-nb``: the command line: the local sandbox, and credential_process for the AWS CLI."""
+"""``amplify-nb``: the command line: the demo, the local sandbox, and credential_process for the AWS CLI."""
 
 from __future__ import annotations
 
@@ -39,6 +39,21 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    if args.headless:
+        return demo.run_headless()
+    port = args.port
+    if not port:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    return demo.run_jupyterlab(port)
+
+
 def _credential_process(args: argparse.Namespace) -> int:
     from .credentials.process import main
 
@@ -61,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--config-out", type=Path, default=Path("amplify_outputs.json"),
                          help="where to write amplify_outputs.json (default: ./amplify_outputs.json)")
     sandbox.set_defaults(run=_sandbox)
+    demo = commands.add_parser("demo", help="the sandbox and JupyterLab with the teaching notebooks "
+                               "(--headless: run the quickstart and print what it shows)")
+    demo.add_argument("--headless", action="store_true",
+                      help="run notebooks/01_quickstart.ipynb with nbclient and print its key outputs")
+    demo.add_argument("--port", type=int, default=0, help="JupyterLab's port (default: a free one)")
+    demo.set_defaults(run=_demo)
     process = commands.add_parser("credential-process",
                                   help="print AWS credential_process JSON for a session kept in FileStorage")
     process.add_argument("--name", default="default", help="the session name (default: default)")

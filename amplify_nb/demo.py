@@ -1,0 +1,125 @@
+"""``amplify-nb demo``: the main job on the embedded sandbox, for someone with no AWS account.
+
+It starts a sandbox in this process (a demo user, an identity pool, a bucket with a sample CSV) and points
+the notebooks at it through ``$AMPLIFY_NB_CONFIG`` and ``$AMPLIFY_NB_DEMO_PASSWORD``; then either JupyterLab
+on 127.0.0.1 with notebooks/ open at the quickstart, or (``--headless``) runs the quickstart with nbclient
+and prints what it showed: who signed in, the identity id, the credentials' expiry, the CSV's first rows.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+QUICKSTART = "01_quickstart.ipynb"
+CELL_TIMEOUT = 180
+
+
+def notebooks_dir() -> Path:
+    """notebooks/ of the checkout this package runs from (or of the current directory)."""
+    for candidate in (Path(__file__).resolve().parents[1] / "notebooks", Path.cwd() / "notebooks"):
+        if (candidate / QUICKSTART).exists():
+            return candidate
+    raise SystemExit("amplify-nb demo: no notebooks/ directory found: run it from the amplify_nb checkout")
+
+
+def execute_notebook(path: Path, workdir: Path) -> Any:
+    """Run a notebook top to bottom in a fresh kernel whose working directory is ``workdir``, without saving
+    widget state (it would hold what the widgets showed). A failing cell raises nbclient's CellExecutionError."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", store_widget_state=False,
+                            resources={"metadata": {"path": str(workdir)}})
+    client.execute()
+    return notebook
+
+
+def printed_text(notebook: Any) -> list[str]:
+    """What the cells printed or showed as text, in order (tables as their text form)."""
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                texts.append(output["text"].rstrip("\n"))
+            elif output.get("output_type") in ("execute_result", "display_data"):
+                text = output.get("data", {}).get("text/plain")
+                if text:
+                    texts.append(text)
+    return texts
+
+
+def start_sandbox(workdir: Path) -> Any:
+    """The demo's sandbox, its amplify_outputs.json in ``workdir``, named to kernels by the environment."""
+    from .sandbox import Sandbox
+
+    os.environ.setdefault("AMPLIFY_NB_DEMO_PASSWORD", f"Demo-{secrets.token_hex(4)}-Pw1")
+    sandbox = Sandbox().start()
+    config = sandbox.write_config(workdir / "amplify_outputs.json")
+    os.environ["AMPLIFY_NB_CONFIG"] = str(config)
+    threading.Thread(target=sandbox.provision, name="sandbox-provision", daemon=True).start()
+    return sandbox
+
+
+def run_headless() -> int:
+    from nbclient.exceptions import CellExecutionError
+
+    source = notebooks_dir() / QUICKSTART
+    with tempfile.TemporaryDirectory(prefix="amplify-nb-demo-") as work:
+        sandbox = start_sandbox(Path(work))
+        print(f"sandbox on {sandbox.endpoint_url}; running {source.name} with nbclient ...", flush=True)
+        try:
+            notebook = execute_notebook(source, Path(work))
+        except CellExecutionError as failure:
+            print(f"the quickstart failed:\n{failure}", file=sys.stderr)
+            return 1
+        finally:
+            sandbox.stop()
+    for text in printed_text(notebook):
+        print(text)
+    return 0
+
+
+def run_jupyterlab(port: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="amplify-nb-demo-") as work:
+        # JupyterLab serves a copy: running and saving the notebooks must not write outputs into the checkout.
+        folder = Path(work) / "notebooks"
+        shutil.copytree(notebooks_dir(), folder)
+        sandbox = start_sandbox(Path(work))
+        token = secrets.token_hex(16)
+        print(f"sandbox on {sandbox.endpoint_url}", flush=True)
+        print(f"  demo user: {sandbox.demo_username}  password: {sandbox.demo_password}", flush=True)
+        print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{QUICKSTART}?token={token}", flush=True)
+        print(f"  the notebooks are a copy in {folder}, removed when the demo stops", flush=True)
+        print("  press Ctrl+C to stop both", flush=True)
+        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                   f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}",
+                   "--ServerApp.allow_root=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                   "--LabApp.news_url=None", f"--LabApp.default_url=/lab/tree/{QUICKSTART}"]
+        log_path = Path(work) / "jupyterlab.log"
+        with log_path.open("wb") as log:  # JupyterLab's chatter stays out of the demo's few lines
+            lab = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our interpreter)
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5):
+                if lab.poll() is not None:
+                    tail = log_path.read_text(errors="replace")[-3000:]
+                    print(f"JupyterLab exited ({lab.returncode}):\n{tail}", file=sys.stderr)
+                    return 1
+        finally:
+            if lab.poll() is None:
+                lab.terminate()
+                lab.wait(timeout=20)
+            sandbox.stop()
+    return 0
