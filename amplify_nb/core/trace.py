@@ -32,8 +32,8 @@ _ATTRIBUTE_LISTS = {"UserAttributes", "ValidationData"}
 
 
 def redact_value(value: Any) -> str:
-    if isinstance(value, str):
-        return f"<redacted, {len(value)} chars>"
+    if isinstance(value, str):  # not even its length: a password's length narrows a guess
+        return "<redacted>"
     if isinstance(value, Mapping):
         return f"<redacted, {len(value)} entries>"
     return "<redacted>"

@@ -244,10 +244,11 @@ class AuthMagics(Magics):
         credentials = auth.current_credentials()
         variable = args.var or self.session_variable
         self.shell.user_ns[variable] = auth.boto3_session()
-        minutes = max(0, int((credentials.expiration - time.time()) // 60))
+        left = max(0, int(credentials.expiration - time.time()))
+        expires_in = f"{left // 60} min" if left >= 60 else f"{left} s"  # short sandbox lifetimes: not "0 min"
         kind = "signed-in" if credentials.authenticated else "guest"
         print(f"`{variable}` is a boto3 Session with {kind} credentials for identity {credentials.identity_id}; "
-              f"they expire in {minutes} min and refresh themselves.")
+              f"they expire in {expires_in} and refresh themselves.")
         if args.env or self.export_env:
             os.environ.update({"AWS_ACCESS_KEY_ID": credentials.access_key_id,
                                "AWS_SECRET_ACCESS_KEY": credentials.secret_access_key,

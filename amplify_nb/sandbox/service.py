@@ -98,7 +98,8 @@ class Sandbox:
         self.keys = KeyRing(self.backend.clock)
         self.federation = FederationIssuer(self.backend.clock)
         self.identity = IdentityService(self.backend, self.federation, self.account, self.keys,
-                                        credentials_ttl=credentials_ttl, openid_token_ttl=openid_token_ttl)
+                                        credentials_ttl=_checked_ttl(credentials_ttl),
+                                        openid_token_ttl=openid_token_ttl)
         self._moto = moto
         self._app = SandboxApp(self.backend, moto_application if moto else None, self.account_id,
                                identity=self.identity, federation=self.federation,
@@ -188,7 +189,7 @@ class Sandbox:
 
     @credentials_ttl.setter
     def credentials_ttl(self, seconds: float) -> None:
-        self.identity.credentials_ttl = float(seconds)
+        self.identity.credentials_ttl = _checked_ttl(seconds)
 
     @property
     def allow_guest(self) -> bool:
@@ -326,6 +327,14 @@ class Sandbox:
         with self.backend.lock:
             self.backend.pools[pool.pool_id] = pool
         return pool, client
+
+
+def _checked_ttl(seconds: float) -> float:
+    """Credentials must outlive their own issue: under a second they arrive expired and every client
+    would fail in a refresh loop, which teaches nothing."""
+    if not isinstance(seconds, (int, float)) or seconds < 1:
+        raise ValueError(f"credentials_ttl must be at least 1 second, not {seconds!r}")
+    return float(seconds)
 
 
 def _demo_password() -> str:

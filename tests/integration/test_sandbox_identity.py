@@ -294,3 +294,13 @@ def test_a_sandbox_without_identity_pool_or_moto_writes_neither_into_its_config(
     with Sandbox(identity_pool=False, moto=False) as sb:
         assert "identity_pool_id" not in sb.config["auth"] and "storage" not in sb.config
         assert sb.identity_pool_id is None and sb.bucket is None
+
+
+@pytest.mark.parametrize("ttl", [0, -5, 0.5, "60"])
+def test_credentials_that_would_arrive_expired_are_refused_as_an_option(ttl):
+    with pytest.raises(ValueError, match="credentials_ttl must be at least 1 second"):
+        Sandbox(moto=False, credentials_ttl=ttl)
+    with Sandbox(moto=False) as sb:
+        with pytest.raises(ValueError, match="at least 1 second"):
+            sb.credentials_ttl = ttl
+        assert sb.credentials_ttl == 3600.0

@@ -92,7 +92,7 @@ def _next(state: SessionState, response: dict[str, Any], login: str) -> SignInRe
         state.store(tokens)
         state.pending = None
         state.emit("signIn", {"username": tokens.username, "login_id": login})
-        return SignInResult(True, "DONE", tokens.username)
+        return SignInResult(True, "DONE", login)  # as every other step: the name the user signed in with
     name = response.get("ChallengeName") or ""
     params = dict(response.get("ChallengeParameters") or {})
     internal = params.get("USER_ID_FOR_SRP") or params.get("USERNAME") or login
