@@ -162,6 +162,10 @@ class Trace:
     def __repr__(self) -> str:
         return f"Trace({self.operations!r})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form (a terminal, nbclient, --headless): the table, as the HTML form shows it."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in ("#", "operation", "challenge", "outcome", "parameters"))
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows())
