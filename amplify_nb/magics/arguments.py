@@ -56,4 +56,6 @@ def parse_argstring(magic: Any, line: str) -> argparse.Namespace:
         words = shlex.split(line)
     except ValueError as exc:
         raise UsageError(f"%{function.__name__}: {exc}") from None
-    return parser.parse_args(words)
+    # A trailing `# comment`, as after any Python line, is not an argument ("a#b" stays one word).
+    comment = next((i for i, word in enumerate(words) if word.startswith("#")), len(words))
+    return parser.parse_args(words[:comment])

@@ -78,7 +78,8 @@ class AuthMagics(Magics):
     @line_magic
     @magic_arguments()
     @argument("source", nargs="?", help="amplify_outputs.json / aws-exports.js path, or a dict variable")
-    @argument("--sandbox", action="store_true", help="start (or reuse) a local sandbox in this kernel")
+    @argument("--sandbox", action="store_true",
+              help="a running sandbox: the `sandbox` variable, else amplify-nb sandbox/demo's amplify_outputs.json")
     @argument("--name", help="session name")
     @_usage_errors
     def auth_configure(self, line: str = "") -> None:

@@ -91,6 +91,14 @@ def test_configure_sandbox_finds_the_notebooks_sandbox_or_its_outputs_file(shell
         assert type(run(shell, "%auth_configure --sandbox").error) is UsageError
 
 
+def test_a_trailing_comment_is_not_an_argument_as_in_the_readme(shell, keys, sb):
+    keys.type(sb.demo_password)
+    cell = ok(shell, f"%auth_signin {sb.demo_username}   # asks for the password (getpass)")
+    assert f"Signed in as {sb.demo_username}" in cell.stdout
+    extra = run(shell, "%auth_signout --global extra#word")  # '#' inside a word is part of it
+    assert type(extra.error) is UsageError and "extra#word" in str(extra.error)
+
+
 def test_srp_sign_in_asks_username_and_password_and_traces_no_password(shell, keys, sb):
     keys.type(sb.demo_username, sb.demo_password)
     cell = ok(shell, "%auth_signin")
