@@ -147,17 +147,22 @@ class Trace:
     def operations(self) -> list[str]:
         return [entry.operation for entry in self._entries]
 
-    def rows(self) -> list[tuple[str, str, str, str, str]]:
-        return [(str(i + 1), e.operation, e.challenge or "", e.outcome,
-                 ", ".join(f"{k}={v}" for k, v in {**e.request, **e.public_parameters}.items()))
+    HEADER = ("#", "operation", "challenge", "outcome", "sent (secrets redacted)", "received (public only)")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """One row per call; what was sent and what came back stay apart (SRP_B is received, not sent)."""
+        def joined(values: Mapping[str, Any]) -> str:
+            return ", ".join(f"{k}={v}" for k, v in values.items())
+        return [(str(i + 1), e.operation, e.challenge or "", e.outcome, joined(e.request), joined(e.public_parameters))
                 for i, e in enumerate(self._entries)]
 
     def __str__(self) -> str:
-        header = ("#", "operation", "challenge", "outcome", "parameters (secrets redacted)")
-        rows = [header, *self.rows()]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = ["  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(row)) for row in rows]
-        return "\n".join(lines) if self._entries else "(no Cognito calls recorded)"
+        if not self._entries:
+            return "(no Cognito calls recorded)"
+        rows = [self.HEADER, *self.rows()]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self.HEADER) - 1)]
+        return "\n".join("  ".join(cell.ljust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(row))
+                         .rstrip() for row in rows)
 
     def __repr__(self) -> str:
         return f"Trace({self.operations!r})"
@@ -167,6 +172,6 @@ class Trace:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("#", "operation", "challenge", "outcome", "parameters"))
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows())
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
