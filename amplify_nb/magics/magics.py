@@ -119,7 +119,8 @@ class AuthMagics(Magics):
     @argument("--name", help="session name")
     @argument("--password-env", help="read the password from this environment variable")
     @argument("--code-env", help="read MFA / confirmation codes from this environment variable")
-    @argument("--answer-env", help="read a custom-challenge answer from this environment variable")
+    @argument("--answer-env", help="read custom-challenge answers from these environment variables (A,B: one "
+              "per challenge, in order)")
     @argument("--new-password-env", help="read a required new password from this environment variable")
     @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password")
     @argument("--widget", action="store_true", help="show the Authenticator widget for this session instead")

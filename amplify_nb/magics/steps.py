@@ -68,6 +68,10 @@ def show_challenge_parameters(parameters: dict[str, str]) -> None:
 def follow(auth: Any, result: Any, username: str, password: str | None, args: Any, qr_format: str = "png") -> Any:
     """Take every next step until signed in, asking the user for what each needs."""
     code_env = getattr(args, "code_env", None)
+    # A flow may set several custom challenges (a captcha, then an e-mailed code): unattended, each takes
+    # the next variable of --answer-env A,B; a person is asked each time.
+    answer_envs = [name for name in (getattr(args, "answer_env", None) or "").split(",") if name]
+    answered = 0
     while not result.is_signed_in:
         step = result.next_step
         if step in ("SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA"):
@@ -86,7 +90,12 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
                                getattr(args, "new_password_env", None), (InvalidPasswordError,))
         elif step == "CUSTOM_CHALLENGE":
             show_challenge_parameters(dict(result.challenge_parameters))
-            result = auth.send_custom_challenge_answer(ask("Answer: ", getattr(args, "answer_env", None)))
+            if answer_envs and answered >= len(answer_envs):
+                raise UsageError(f"Custom challenge {answered + 1} needs an answer, but --answer-env names "
+                                 f"{len(answer_envs)} variable(s): add one more, comma-separated")
+            env_name = answer_envs[answered] if answer_envs else None
+            answered += 1
+            result = auth.send_custom_challenge_answer(ask("Answer: ", env_name))
         elif step == "CONFIRM_SIGN_UP":
             print(f"{username} has not confirmed the sign-up yet; enter the code that was sent.")
             retrying(lambda code: auth.confirm_sign_up(username, code), "Confirmation code: ", code_env)

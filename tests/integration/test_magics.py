@@ -238,6 +238,45 @@ def test_custom_challenge_shows_public_parameters_and_the_image(shell, keys, sb)
     assert type(failed.error) is UsageError and "Traceback" not in failed.shown()
 
 
+def test_two_custom_challenges_answered_from_two_variables(shell, keys, sb, monkeypatch):
+    def define(event):
+        passed = [step for step in event["request"]["session"] if step["challengeResult"]]
+        failed = len(event["request"]["session"]) > len(passed)
+        event["response"].update(issueTokens=len(passed) == 2 and not failed, failAuthentication=failed)
+        if not failed and len(passed) < 2:
+            event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+        return event
+
+    def create(event):
+        round_ = len(event["request"]["session"])
+        event["response"]["publicChallengeParameters"] = {"question": ["2 + 5", "3 * 3"][round_]}
+        event["response"]["privateChallengeParameters"] = {"answer": ["7", "9"][round_]}
+        return event
+
+    def verify(event):
+        expected = event["request"]["privateChallengeParameters"]["answer"]
+        event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
+        return event
+
+    sb.triggers.define_auth_challenge = define
+    sb.triggers.create_auth_challenge = create
+    sb.triggers.verify_auth_challenge_response = verify
+    monkeypatch.setenv("FIRST_ANSWER", "7")
+    monkeypatch.setenv("SECOND_ANSWER", "9")
+    one = run(shell, f"%auth_signin {sb.demo_username} --flow CUSTOM_AUTH --no-password --answer-env FIRST_ANSWER")
+    assert type(one.error) is UsageError and "names 1 variable(s)" in str(one.error)
+    assert not amplify_nb.get_session().is_signed_in
+    cell = ok(shell, f"%auth_signin {sb.demo_username} --flow CUSTOM_AUTH --no-password "
+                     "--answer-env FIRST_ANSWER,SECOND_ANSWER")
+    assert "2 + 5" in cell.shown() and "3 * 3" in cell.shown() and keys.prompts == []
+    assert signed_in_as() == sb.demo_username
+    monkeypatch.setenv("SECOND_ANSWER", "8")
+    ok(shell, "%auth_signout")
+    wrong = run(shell, f"%auth_signin {sb.demo_username} --flow CUSTOM_AUTH --no-password "
+                       "--answer-env FIRST_ANSWER,SECOND_ANSWER")
+    assert type(wrong.error) is UsageError and not amplify_nb.get_session().is_signed_in
+
+
 def test_mfa_type_selection_then_sms(shell, keys, sb):
     sb.create_user("both@example.com", PASSWORD, {"phone_number": "+15550009999"},
                    mfa=["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
