@@ -68,6 +68,19 @@ def fails(error: str, call, **kwargs):
     return caught.value
 
 
+def install_challenge(sandbox: Sandbox, define, create) -> None:
+    """Custom-auth triggers on the sandbox: the test's define and create, and the usual verify (the answer
+    must equal privateChallengeParameters["answer"])."""
+    def verify(event):
+        expected = event["request"]["privateChallengeParameters"]["answer"]
+        event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
+        return event
+
+    sandbox.triggers.define_auth_challenge = define
+    sandbox.triggers.create_auth_challenge = create
+    sandbox.triggers.verify_auth_challenge_response = verify
+
+
 def other_code(code: str) -> str:
     """A code that is surely not `code`."""
     return f"{(int(code) + 1) % 1_000_000:06d}"

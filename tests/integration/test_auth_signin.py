@@ -15,6 +15,7 @@ from amplify_nb.errors import (
     ValidationError,
 )
 from amplify_nb.sandbox import Sandbox
+from tests.conftest import install_challenge
 
 PASSWORD = "Correct-horse-1"
 
@@ -177,14 +178,7 @@ def _captcha_triggers(sb: Sandbox) -> None:
         event["response"]["privateChallengeParameters"] = {"answer": "7"}
         return event
 
-    def verify(event):
-        expected = event["request"]["privateChallengeParameters"]["answer"]
-        event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
-        return event
-
-    sb.triggers.define_auth_challenge = define
-    sb.triggers.create_auth_challenge = create
-    sb.triggers.verify_auth_challenge_response = verify
+    install_challenge(sb, define, create)
 
 
 @pytest.mark.parametrize("password", [None, "srp"])

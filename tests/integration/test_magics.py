@@ -15,6 +15,7 @@ import amplify_nb
 import amplify_nb.core.auth
 from amplify_nb.errors import NotAuthorizedError
 from amplify_nb.sandbox import Sandbox
+from tests.conftest import install_challenge
 
 from .ipython_shell import TYPED, Keyboard, history_text, ipython_shell, ok, run
 
@@ -213,13 +214,7 @@ def captcha(sandbox: Sandbox) -> None:
         event["response"]["privateChallengeParameters"] = {"answer": "7"}
         return event
 
-    def verify(event):
-        event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == "7"
-        return event
-
-    sandbox.triggers.define_auth_challenge = define
-    sandbox.triggers.create_auth_challenge = create
-    sandbox.triggers.verify_auth_challenge_response = verify
+    install_challenge(sandbox, define, create)
 
 
 def test_custom_challenge_shows_public_parameters_and_the_image(shell, keys, sb):
@@ -253,14 +248,7 @@ def test_two_custom_challenges_answered_from_two_variables(shell, keys, sb, monk
         event["response"]["privateChallengeParameters"] = {"answer": ["7", "9"][round_]}
         return event
 
-    def verify(event):
-        expected = event["request"]["privateChallengeParameters"]["answer"]
-        event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
-        return event
-
-    sb.triggers.define_auth_challenge = define
-    sb.triggers.create_auth_challenge = create
-    sb.triggers.verify_auth_challenge_response = verify
+    install_challenge(sb, define, create)
     monkeypatch.setenv("FIRST_ANSWER", "7")
     monkeypatch.setenv("SECOND_ANSWER", "9")
     one = run(shell, f"%auth_signin {sb.demo_username} --flow CUSTOM_AUTH --no-password --answer-env FIRST_ANSWER")

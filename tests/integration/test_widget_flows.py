@@ -9,7 +9,7 @@ import pytest
 import amplify_nb
 from amplify_nb.config import load_config
 from amplify_nb.widgets import Authenticator, SelectMFAType, with_authenticator
-from tests.conftest import cognito_client
+from tests.conftest import cognito_client, install_challenge
 from tests.integration.test_widget import PASSWORD, Wire, assert_holds_none, enter, sign_in, token_values
 
 PHONE = "+15550001234"
@@ -212,14 +212,7 @@ def _captcha(sb) -> None:
         event["response"]["privateChallengeParameters"] = {"answer": "sky-blue-7"}
         return event
 
-    def verify(event):
-        expected = event["request"]["privateChallengeParameters"]["answer"]
-        event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
-        return event
-
-    sb.triggers.define_auth_challenge = define
-    sb.triggers.create_auth_challenge = create
-    sb.triggers.verify_auth_challenge_response = verify
+    install_challenge(sb, define, create)
 
 
 @pytest.mark.parametrize("password", [True, False], ids=["after-srp", "passwordless"])
