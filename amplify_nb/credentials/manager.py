@@ -10,6 +10,8 @@ botocore keeps them after a failed advisory refresh: a network blip is not an er
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -76,6 +78,7 @@ class CredentialsManager:
         self._current_key: str | None = None
         self._failure: tuple[str, float, AmplifyNbError] | None = None  # (login key, retry at, error)
         self._backoff = BACKOFF_START
+        self._stored_loaded = False
         self.calls = 0  # refreshes that reached Cognito Identity (for tests and benchmarks)
 
     @property
@@ -112,6 +115,8 @@ class CredentialsManager:
 
     def get(self) -> AwsCredentials:
         login = self.login()
+        if not self._stored_loaded:
+            self._load_stored()
         now = self.state.clock()
         current = self._current
         if current is not None and self._current_key == login.key and not current.due(now):
@@ -149,6 +154,7 @@ class CredentialsManager:
         credentials = AwsCredentials(raw["AccessKeyId"], raw["SecretKey"], raw["SessionToken"], expires,
                                      raw["identity_id"], login.authenticated, issued_at=now, login_key=login.key)
         self._current, self._current_key = credentials, login.key
+        self._store(credentials)
         self._failure, self._backoff = None, BACKOFF_START
         self.state.emit("credentialsRefresh", {"identity_id": credentials.identity_id,
                                                "authenticated": credentials.authenticated,
@@ -159,3 +165,31 @@ class CredentialsManager:
         with self._lock:
             self._current = self._current_key = self._failure = None
             self._backoff = BACKOFF_START
+            self.state.storage.remove_item(self._storage_key)  # no AWS keys left at rest after a sign-out
+
+    # ---- kept in the session's storage --------------------------------------------------------------
+    # Beside the tokens (which can mint them anyway), so that a new process on the same FileStorage (each
+    # AWS CLI call through credential_process, a restarted kernel) reuses them until due instead of asking
+    # Cognito Identity again. They are used only for the same caller (login key), never past their window.
+    @property
+    def _storage_key(self) -> str:
+        return f"amplify_nb.{self.state.name}.{self.state.config.user_pool_client_id}.aws_credentials"
+
+    def _store(self, credentials: AwsCredentials) -> None:
+        self.state.storage.set_item(self._storage_key, json.dumps(dataclasses.asdict(credentials)))
+
+    def _load_stored(self) -> None:
+        with self._lock:
+            if self._stored_loaded:
+                return
+            self._stored_loaded = True
+            raw = self.state.storage.get_item(self._storage_key)
+            if not raw or self._current is not None:
+                return
+            try:
+                credentials = AwsCredentials(**json.loads(raw))
+            except (ValueError, TypeError):  # written by another version, or damaged: fetch anew
+                self.state.storage.remove_item(self._storage_key)
+                return
+            if not credentials.due(self.state.clock()):
+                self._current, self._current_key = credentials, credentials.login_key

@@ -105,14 +105,23 @@ def test_sign_in_plus_credentials_is_four_round_trips_then_three_with_the_identi
     assert ops(sb, start) == ["InitiateAuth", "RespondToAuthChallenge", "GetId", "GetCredentialsForIdentity"]
     assert identity_id in str(stored_session(first.session_state.storage))  # cached in the session's storage
 
-    # A new Auth (a new kernel) over the same storage resumes the session: one call for credentials.
+    # A new Auth (a new kernel, a credential_process call) over the same storage resumes the session and
+    # its credentials, still good: no call at all.
     start = len(sb.calls)
     resumed = new_auth(sb, clock, "trips", storage=FileStorage(tmp_path, "trips"))
-    assert resumed.current_credentials().identity_id == identity_id
-    assert ops(sb, start) == ["GetCredentialsForIdentity"]
+    kept = resumed.current_credentials()
+    assert kept.identity_id == identity_id and kept.access_key_id == first.current_credentials().access_key_id
+    assert ops(sb, start) == []
+    # Once due, they are fetched anew (and kept again).
+    clock.advance(kept.expiration - clock() - 1)
+    start = len(sb.calls)
+    fresh = new_auth(sb, clock, "trips", storage=FileStorage(tmp_path, "trips")).current_credentials()
+    assert fresh.access_key_id != kept.access_key_id and "GetCredentialsForIdentity" in ops(sb, start)
 
-    # Signed out there, then signed in by another new Auth: the identity id is known, GetId is skipped.
+    # Signed out there (no AWS keys left in the file), then signed in by another new Auth: the identity id
+    # is known, GetId is skipped.
     resumed.sign_out()
+    assert fresh.secret_access_key not in (tmp_path / "trips.json").read_text()
     start = len(sb.calls)
     again = signed_in(sb, clock, "trips", storage=FileStorage(tmp_path, "trips"))
     assert again.current_credentials().identity_id == identity_id
@@ -253,7 +262,12 @@ def test_essential_credentials_and_a_repr_that_hides_the_secrets(sb, clock, tmp_
     assert credentials.identity_id in shown
     for secret in (credentials.secret_access_key, credentials.session_token, credentials.access_key_id):
         assert secret not in shown
-    on_disk = storage.path.read_text()  # the keys are never written to the session's storage
+    # Kept at rest only as botocore keeps assumed-role credentials (~/.aws/cli/cache): in the session's
+    # 0600 file beside the refresh token that can mint them anyway, and removed at sign-out.
+    assert credentials.secret_access_key in storage.path.read_text()
+    assert storage.path.stat().st_mode & 0o777 == 0o600
+    auth.sign_out()
+    on_disk = storage.path.read_text()
     assert credentials.secret_access_key not in on_disk and credentials.session_token not in on_disk
 
 

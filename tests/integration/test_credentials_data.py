@@ -193,13 +193,19 @@ def test_the_aws_cli_lists_and_copies_through_credential_process(live_sb, tmp_pa
     assert refused.returncode != 0 and "AccessDenied" in refused.stderr
 
 
-def test_credential_process_prints_version_1_json_with_one_round_trip(live_sb, tmp_path):
+def test_credential_process_prints_version_1_json_reusing_kept_credentials(live_sb, tmp_path):
     sb = live_sb
     auth = amplify_nb.Auth(sb.config, name="notebook", storage=FileStorage(tmp_path, "notebook"))
     auth.sign_in(sb.demo_username, sb.demo_password)
-    auth.current_credentials()  # caches the identity id beside the tokens
+    notebooks = auth.current_credentials()  # kept beside the tokens, with the identity id
     operations = len(sb.calls)
+    reused = credential_process("notebook", tmp_path)
+    assert reused.returncode == 0, reused.stderr
+    assert json.loads(reused.stdout)["AccessKeyId"] == notebooks.access_key_id
+    assert sb.calls[operations:] == []  # each AWS CLI call is a new process: none of them asks Cognito
 
+    auth.credentials_manager.clear()  # nothing kept: the next process asks Cognito Identity once
+    operations = len(sb.calls)
     done = credential_process("notebook", tmp_path)
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout)
@@ -226,6 +232,7 @@ def test_credential_process_failures_exit_1_with_a_clear_message_and_nothing_sec
     assert "Traceback" not in unknown.stderr
     assert not (tmp_path / "nobody.json").exists()
 
+    auth.credentials_manager.clear()  # nothing kept: the process must reach Cognito
     sb.stop()
     unreachable = credential_process("notebook", tmp_path)
     assert unreachable.returncode == 1 and unreachable.stdout == ""
