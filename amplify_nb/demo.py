@@ -31,16 +31,21 @@ def notebooks_dir() -> Path:
     raise SystemExit("amplify-nb demo: no notebooks/ directory found: run it from the amplify_nb checkout")
 
 
-def execute_notebook(path: Path, workdir: Path) -> Any:
+def execute_notebook(path: Path, workdir: Path, kernel_log: Path | None = None) -> Any:
     """Run a notebook top to bottom in a fresh kernel whose working directory is ``workdir``, without saving
-    widget state (it would hold what the widgets showed). A failing cell raises nbclient's CellExecutionError."""
+    widget state (it would hold what the widgets showed). A failing cell raises nbclient's CellExecutionError
+    (cell errors come through the kernel protocol; ``kernel_log`` takes only the kernel process's own chatter)."""
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(workdir)}})
-    client.execute()
+    if kernel_log is None:
+        client.execute()
+    else:
+        with kernel_log.open("ab") as log:
+            client.execute(stdout=log, stderr=log)
     return notebook
 
 
@@ -78,7 +83,7 @@ def run_headless() -> int:
         sandbox = start_sandbox(Path(work))
         print(f"sandbox on {sandbox.endpoint_url}; running {source.name} with nbclient ...", flush=True)
         try:
-            notebook = execute_notebook(source, Path(work))
+            notebook = execute_notebook(source, Path(work), kernel_log=Path(work) / "kernel.log")
         except CellExecutionError as failure:
             print(f"the quickstart failed:\n{failure}", file=sys.stderr)
             return 1
