@@ -106,10 +106,16 @@ def run_jupyterlab(port: int) -> int:
         print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{QUICKSTART}?token={token}", flush=True)
         print(f"  the notebooks are a copy in {folder}, removed when the demo stops", flush=True)
         print("  press Ctrl+C to stop both", flush=True)
+        # The demo's own lab settings: no "get notified about Jupyter news?" toast over the quickstart.
+        settings = Path(work) / "lab-settings" / "@jupyterlab" / "apputils-extension"
+        settings.mkdir(parents=True)
+        (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
         command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                    f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}",
                    "--ServerApp.allow_root=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                   "--LabApp.news_url=None", f"--LabApp.default_url=/lab/tree/{QUICKSTART}"]
+                   "--LabApp.news_url=None", f"--LabApp.default_url=/lab/tree/{QUICKSTART}",
+                   f"--LabApp.user_settings_dir={Path(work) / 'lab-settings'}",
+                   f"--LabApp.workspaces_dir={Path(work) / 'workspaces'}"]
         log_path = Path(work) / "jupyterlab.log"
         with log_path.open("wb") as log:  # JupyterLab's chatter stays out of the demo's few lines
             lab = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our interpreter)

@@ -56,6 +56,7 @@ def test_amplify_nb_demo_opens_the_quickstart_which_runs_to_the_csv(tmp_path, wi
         text = "\n".join(outputs)
         assert "Using the sandbox of `amplify-nb demo`" in text
         assert "signed in as: demo@example.com" in text and "Tokyo" in text
+        assert page.get_by_text("official Jupyter news").count() == 0  # no toast over the quickstart
         page.screenshot(path=str(widget_page.shots / "demo-quickstart.png"), full_page=True)
     finally:
         os.killpg(demo.pid, signal.SIGINT)
