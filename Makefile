@@ -28,9 +28,9 @@ lint: $(BIN)/.installed
 	$(BIN)/lint-imports
 
 # The browser tests drive Debian's chromium (never a downloaded browser): installed when missing.
+APT_CHROMIUM = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 chromium:
-	command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null)
+	command -v chromium >/dev/null || ($(APT_CHROMIUM)) || (sleep 10 && $(APT_CHROMIUM))  # one retry: a mirror hiccup
 
 test: lint chromium
 	$(BIN)/python -m pytest -q
