@@ -44,14 +44,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.headless:
         return demo.run_headless()
-    port = args.port
-    if not port:
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-    return demo.run_jupyterlab(port)
+    return demo.run_jupyterlab(args.port or demo.free_port())
 
 
 def _credential_process(args: argparse.Namespace) -> int:

@@ -8,10 +8,12 @@ and prints what it showed: who signed in, the identity id, the credentials' expi
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,32 @@ from typing import Any
 
 QUICKSTART = "01_quickstart.ipynb"
 CELL_TIMEOUT = 180
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_lab_setting(settings_dir: Path, plugin: str, values: dict[str, Any]) -> None:
+    """A JupyterLab user setting: ``plugin`` is 'package:plugin-name', stored as package/plugin-name."""
+    package, name = plugin.rsplit(":", 1)
+    path = settings_dir / package / f"{name}.jupyterlab-settings"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(values))
+
+
+def jupyterlab_command(root: Path, port: int, token: str, workdir: Path) -> list[str]:
+    """JupyterLab on 127.0.0.1 serving ``root``, with settings and workspaces of its own under ``workdir``
+    (lab-settings/, where the news question is already answered: no toast over the notebook)."""
+    settings = workdir / "lab-settings"
+    write_lab_setting(settings, "@jupyterlab/apputils-extension:notification",
+                      {"fetchNews": "false", "checkForUpdates": False})
+    return [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
+            f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]
 
 
 def notebooks_dir() -> Path:
@@ -106,16 +134,7 @@ def run_jupyterlab(port: int) -> int:
         print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{QUICKSTART}?token={token}", flush=True)
         print(f"  the notebooks are a copy in {folder}, removed when the demo stops", flush=True)
         print("  press Ctrl+C to stop both", flush=True)
-        # The demo's own lab settings: no "get notified about Jupyter news?" toast over the quickstart.
-        settings = Path(work) / "lab-settings" / "@jupyterlab" / "apputils-extension"
-        settings.mkdir(parents=True)
-        (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-                   f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}",
-                   "--ServerApp.allow_root=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                   "--LabApp.news_url=None", f"--LabApp.default_url=/lab/tree/{QUICKSTART}",
-                   f"--LabApp.user_settings_dir={Path(work) / 'lab-settings'}",
-                   f"--LabApp.workspaces_dir={Path(work) / 'workspaces'}"]
+        command = [*jupyterlab_command(folder, port, token, Path(work)), f"--LabApp.default_url=/lab/tree/{QUICKSTART}"]
         log_path = Path(work) / "jupyterlab.log"
         with log_path.open("wb") as log:  # JupyterLab's chatter stays out of the demo's few lines
             lab = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our interpreter)

@@ -7,26 +7,19 @@ has no network and the toast would cover the page).
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+
+from amplify_nb.demo import free_port, jupyterlab_command, write_lab_setting
 
 STARTUP_SECONDS = 90
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def isolated_environment(base: Path) -> dict[str, str]:
@@ -39,14 +32,6 @@ def isolated_environment(base: Path) -> dict[str, str]:
     env["AMPLIFY_NB_HOME"] = str(base / "home" / ".amplify_nb")
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def write_settings(settings_dir: Path, plugin: str, values: dict[str, Any]) -> None:
-    """A JupyterLab user setting: ``plugin`` is 'package:plugin-name', stored as package/plugin-name."""
-    package, name = plugin.rsplit(":", 1)
-    path = settings_dir / package / f"{name}.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(values))
 
 
 class Server:
@@ -99,17 +84,11 @@ def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False)
     """JupyterLab 4 serving ``root``; returns the server and its token. The app object is exposed in the
     page (window.jupyterapp) so the test can run JupyterLab's own commands (run all, save)."""
     env = isolated_environment(base)
-    settings = base / "lab-settings"
-    write_settings(settings, "@jupyterlab/apputils-extension:notification",
-                   {"fetchNews": "false", "checkForUpdates": False})
-    write_settings(settings, "@jupyter-widgets/jupyterlab-manager:plugin", {"saveState": save_widget_state})
     token, port = secrets.token_hex(16), free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
-               "--ServerApp.port_retries=0", "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
-               f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={base / 'workspaces'}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               "--LabApp.news_url=None"]
+    command = [*jupyterlab_command(root, port, token, base), "--ServerApp.port_retries=0",
+               "--LabApp.expose_app_in_browser=True"]
+    write_lab_setting(base / "lab-settings", "@jupyter-widgets/jupyterlab-manager:plugin",
+                      {"saveState": save_widget_state})
     url = f"http://127.0.0.1:{port}"
     return Server(command, env, root, url, f"/api/status?token={token}", base / "jupyterlab.log"), token
 

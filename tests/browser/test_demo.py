@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.browser.servers import free_port, isolated_environment
+from amplify_nb.demo import free_port
+from tests.browser.servers import isolated_environment
 
 URL = re.compile(r"JupyterLab: (http://127\.0\.0\.1:\d+/lab/tree/01_quickstart\.ipynb\?token=\w+)")
 
