@@ -47,6 +47,7 @@ def jupyterlab_command(root: Path, port: int, token: str, workdir: Path) -> list
                       {"fetchNews": "false", "checkForUpdates": False})
     return [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+            "--ServerApp.port_retries=0",  # the URL printed names this port: never a silent move to another
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]
 

@@ -85,8 +85,7 @@ def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False)
     page (window.jupyterapp) so the test can run JupyterLab's own commands (run all, save)."""
     env = isolated_environment(base)
     token, port = secrets.token_hex(16), free_port()
-    command = [*jupyterlab_command(root, port, token, base), "--ServerApp.port_retries=0",
-               "--LabApp.expose_app_in_browser=True"]
+    command = [*jupyterlab_command(root, port, token, base), "--LabApp.expose_app_in_browser=True"]
     write_lab_setting(base / "lab-settings", "@jupyter-widgets/jupyterlab-manager:plugin",
                       {"saveState": save_widget_state})
     url = f"http://127.0.0.1:{port}"

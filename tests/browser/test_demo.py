@@ -67,3 +67,17 @@ def test_amplify_nb_demo_opens_the_quickstart_which_runs_to_the_csv(tmp_path, wi
             os.killpg(demo.pid, signal.SIGKILL)
             demo.wait(timeout=5)
     assert demo.returncode == 0
+
+
+def test_a_taken_port_stops_the_demo_with_jupyterlabs_reason_not_a_url_that_lies(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = isolated_environment(tmp_path / "jupyter")
+        done = subprocess.run([str(Path(sys.executable).parent / "amplify-nb"), "demo", f"--port={port}"], env=env,
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert f"port {port} is not available" in done.stderr
