@@ -1,19 +1,20 @@
-"""What every view shares: translated labels, fields that submit on Enter, the busy state, inline errors.
+"""What every view shares: translated labels, forms, the busy state, inline errors.
 
-Secret fields (passwords, codes, answers) are emptied the moment their form is submitted, before the
-call: an ipywidgets value is widget state, and a notebook saved with widget state keeps it in plain text.
+A view's inputs are a ``Form`` (form.py): what the user typed stays in the page until they submit, and
+the submit message carries it, so no password or code is ever widget state.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import AmplifyNbError
+from ..errors import AmplifyNbError, ValidationError
+from .form import Form, FormField
 from .i18n import I18n
 
 log = logging.getLogger("amplify_nb.widgets")
@@ -52,7 +53,7 @@ class View(widgets.VBox):
         self.theme = host.theme
         self._labels: list[tuple[Any, str, str, dict[str, Any]]] = []
         self._headings: list[tuple[Any, str]] = []
-        self._secrets: list[widgets.Text] = []
+        self._forms: list[Form] = []
         self._controls: list[widgets.DOMWidget] = []
         self.heading = widgets.HTML()
         self.notice = widgets.HTML(layout=widgets.Layout(display="none"))
@@ -77,21 +78,14 @@ class View(widgets.VBox):
         self._headings = [(self.heading, key)]
         self.heading.value = self.theme.heading(I18n.get(key))
 
-    def field(self, key: str, *, secret: bool = False, password: bool = False, placeholder: str | None = None,
-              on_enter: Callable[[], Any] | None = None, value: str = "") -> widgets.Text:
-        """A labelled text input; Enter submits the form (the frontend's "submit" message, which ipywidgets
-        8 still sends on Enter; ``Text.on_submit`` itself is deprecated)."""
-        field = (widgets.Password if password else widgets.Text)(value=value)
-        field.add_class("amplify-nb-field")
-        self.label(field, "description", key)
-        self.label(field, "placeholder", placeholder or key)
-        self.theme.field(field)
-        if secret or password:
-            self._secrets.append(field)
-        if on_enter is not None:
-            field.on_msg(lambda _widget, content, _buffers: on_enter() if content.get("event") == "submit" else None)
-        self._controls.append(field)
-        return field
+    def make_form(self, fields: Sequence[FormField], submit: str, on_submit: Callable[[dict[str, str]], Any]) -> Form:
+        """The view's inputs and its primary button, as one Form: its submit message carries the values
+        (see form.py); ``on_submit(values)`` runs the call, and the form hears whether it succeeded."""
+        form = Form(fields, submit, lambda values: bool(on_submit(values)), theme=dict(self.theme),
+                    policy=self.host.auth.config.password_policy)
+        self._forms.append(form)
+        self._controls.append(form)
+        return form
 
     def button(self, key: str, on_click: Callable[[], Any], *, primary: bool = True, **values: Any) -> widgets.Button:
         button = widgets.Button()
@@ -108,38 +102,39 @@ class View(widgets.VBox):
         return widget
 
     # ---- running a call -------------------------------------------------------------------------
-    @staticmethod
-    def take(field: widgets.Text) -> str:
-        """Read a secret field and empty it at once, before anything else can fail."""
-        value = field.value
-        field.value = ""
-        return value
-
     @contextmanager
-    def busy(self, button: widgets.Button | None = None) -> Iterator[None]:
-        """Disable the form and show the spinner while the call runs (each change reaches the frontend as
-        it is made, so the user sees it although the call itself is synchronous)."""
-        before = [(control, control.disabled) for control in self._controls]
-        icon = button.icon if button is not None else ""
+    def busy(self, button: Any = None) -> Iterator[None]:
+        """Disable the view's controls and show the spinner while the call runs (each change reaches the
+        frontend as it is made, so the user sees it although the call itself is synchronous)."""
+        before = [(control, control.busy if isinstance(control, Form) else control.disabled)
+                  for control in self._controls]
+        icon = button.icon if isinstance(button, widgets.Button) else ""
         for control in self._controls:
-            control.disabled = True
-        if button is not None:
+            if isinstance(control, Form):
+                control.busy = True
+            else:
+                control.disabled = True
+        if isinstance(button, widgets.Button):
             button.icon = "spinner spin"
         self.spinner.layout.display = "block"
         try:
             yield
         finally:
             self.spinner.layout.display = "none"
-            if button is not None:
+            if isinstance(button, widgets.Button):
                 button.icon = icon
             for control, disabled in before:
-                control.disabled = disabled
+                if isinstance(control, Form):
+                    control.busy = disabled
+                else:
+                    control.disabled = disabled
 
-    def run(self, button: widgets.Button | None, action: Callable[[], Any]) -> bool:
-        """Call the flow with the form busy; an error shows inline. True when the call succeeded.
+    def run(self, button: Any, action: Callable[[], Any]) -> bool:
+        """Call the flow with the view busy (``button``: the Form or Button that asked); an error shows
+        inline. True when the call succeeded.
 
-        A click that reaches the kernel after its view was replaced (a double click queued behind the
-        call that moved on) is dropped, rather than submitting the now empty form."""
+        A submit that reaches the kernel after its view was replaced (queued behind the call that moved
+        on) is dropped rather than run against the wrong state."""
         if getattr(self.host, "auth_state", self.state) != self.state:
             return False
         self.clear_error()
@@ -154,6 +149,13 @@ class View(widgets.VBox):
                 self.show_error(exc)
                 return False
         return True
+
+    def check(self, form: Form, values: dict[str, str]) -> bool:
+        """The form's own rules (password policy, confirmation) hold; else they show as the error."""
+        problems = form.problems(values)
+        if problems:
+            self.show_error(ValidationError(" ".join(dict.fromkeys(problems))))
+        return not problems
 
     def show_error(self, exc: BaseException) -> None:
         self.error.value = self.theme.message(error_text(exc, self.host.error_message), "error")
@@ -184,8 +186,8 @@ class View(widgets.VBox):
         self.show_notice(self.flow.notice, "success")
 
     def leave(self) -> None:
-        for field in self._secrets:
-            field.value = ""
+        for form in self._forms:
+            form.reset()
         self.clear_error()
 
     def retranslate(self) -> None:
@@ -195,6 +197,8 @@ class View(widgets.VBox):
                 self._render_notice(key, values.pop("kind"), values)
             else:
                 setattr(widget, attribute, I18n.format(key, **values) if values else I18n.get(key))
+        for form in self._forms:
+            form.retranslate()
         for heading, key in self._headings:
             heading.value = self.theme.heading(I18n.get(key))
 

@@ -86,10 +86,8 @@ class SelectMFAType(View):
         self.choice = self.control(widgets.RadioButtons(options=[]))
         self._options()
         self.submit_button = self.button("Verify", self.submit)
-        self.panel = TOTPPanel(self)
-        self.panel.code.on_msg(lambda _w, content, _b: self.verify() if content.get("event") == "submit" else None)
-        self.verify_button = self.button("Verify Security Token", self.verify)
-        self.setup = widgets.VBox([self.panel, self.verify_button], layout=widgets.Layout(display="none"))
+        self.panel = TOTPPanel(self, "Verify Security Token", self.verify)
+        self.setup = widgets.VBox([self.panel], layout=widgets.Layout(display="none"))
         self.children = [self.heading, self.choice, self.notice, self.error, self.spinner, self.submit_button,
                          self.setup]
         self._stop_i18n = I18n.listen(lambda _lang: self.retranslate())
@@ -113,6 +111,7 @@ class SelectMFAType(View):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.panel.retranslate()
         self._options()
 
     def submit(self) -> None:
@@ -129,17 +128,19 @@ class SelectMFAType(View):
     def _start_totp(self) -> None:
         self.panel.show(self.auth.setup_totp())
 
-    def verify(self) -> None:
-        code = self.take(self.panel.code)
+    def verify(self, values: dict[str, str]) -> bool:
+        code = values["code"]
 
         def action() -> None:
             self.auth.verify_totp_token(code)
             self.auth.set_preferred_mfa("TOTP")
 
-        if self.run(self.verify_button, action):
-            self.panel.clear()
-            self.setup.layout.display = "none"
-            self.show_notice("TOTP has been set up successfully", "success")
+        if not self.run(self.panel.form, action):
+            return False
+        self.panel.clear()
+        self.setup.layout.display = "none"
+        self.show_notice("TOTP has been set up successfully", "success")
+        return True
 
     def close(self) -> None:
         if hasattr(self, "_stop_i18n"):

@@ -6,11 +6,20 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import ValidationError
 from .base import View
+from .form import FormField
 from .greetings import Greetings
 from .i18n import I18n
-from .views_signin import ATTRIBUTE_LABELS, login_label
+from .views_signin import (
+    ATTRIBUTE_LABELS,
+    CODE_FIELD,
+    NEW_PASSWORD,
+    attribute_field,
+    login_field,
+    new_password_fields,
+)
+
+CONFIRMATION_CODE = FormField("code", "Confirmation Code", "code", "one-time-code", "Enter your code")
 
 
 class SignUpView(View):
@@ -23,31 +32,28 @@ class SignUpView(View):
         config = host.auth.config
         self.set_heading("Create Account")
         self.login_attributes = tuple(config.username_attributes)
-        self.username = self.field(login_label(config), on_enter=self.submit)
-        self.password = self.field("Password", password=True, placeholder="Enter your Password", on_enter=self.submit)
-        self.confirm_password = self.field("Confirm Password", password=True,
-                                           placeholder="Please confirm your Password", on_enter=self.submit)
         # The login attribute is asked once, as the username.
-        extra = [name for name in config.signup_attributes if name not in self.login_attributes]
-        self.attributes = {name: self.field(ATTRIBUTE_LABELS.get(name, name.replace("_", " ").title()),
-                                            on_enter=self.submit) for name in extra}
-        self.submit_button = self.button("Create Account", self.submit)
+        extra = [attribute_field(name) for name in config.signup_attributes if name not in self.login_attributes]
+        self.form = self.make_form([login_field(config), *new_password_fields(), *extra], "Create Account",
+                                   self.submit)
         self.sign_in_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
-        self.children = [self.heading, self.notice, self.username, self.password, self.confirm_password,
-                         *self.attributes.values(), self.error, self.spinner, self.submit_button, self.sign_in_button]
+        self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.sign_in_button]
 
-    def submit(self) -> None:
-        username = self.username.value.strip()
-        password, confirm = self.take(self.password), self.take(self.confirm_password)
-        attributes = {name: field.value.strip() for name, field in self.attributes.items() if field.value.strip()}
-        if password != confirm:
-            self.show_error(ValidationError("Your passwords must match"))
-            return
+    def enter(self) -> None:
+        super().enter()
+        self.form.reset()
+
+    def submit(self, values: dict[str, str]) -> bool:
+        if not self.check(self.form, values):
+            return False
+        username, password = values.pop("username").strip(), values.pop("password")
+        values.pop("confirm_password")
+        attributes = {name: value.strip() for name, value in values.items() if value.strip()}
         if "email" in self.login_attributes and "@" in username:
             attributes.setdefault("email", username)
         elif "phone_number" in self.login_attributes and username.startswith("+"):
             attributes.setdefault("phone_number", username)
-        self.run(self.submit_button, lambda: self.flow.sign_up(username, password, attributes))
+        return self.run(self.form, lambda: self.flow.sign_up(username, password, attributes))
 
 
 class ConfirmSignUpView(View):
@@ -56,11 +62,10 @@ class ConfirmSignUpView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Confirm Sign Up")
-        self.code = self.field("Confirmation Code", secret=True, placeholder="Enter your code", on_enter=self.submit)
-        self.submit_button = self.button("Confirm", self.submit)
+        self.form = self.make_form([CONFIRMATION_CODE], "Confirm", self.submit)
         self.resend_button = self.button("Resend Code", self.resend, primary=False)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
-        self.children = [self.heading, self.notice, self.code, self.error, self.spinner, self.submit_button,
+        self.children = [self.heading, self.notice, self.form, self.error, self.spinner,
                          widgets.HBox([self.resend_button, self.back_button],
                                       layout=widgets.Layout(justify_content="space-between"))]
 
@@ -68,13 +73,14 @@ class ConfirmSignUpView(View):
         super().enter()
         self.delivery_notice()
 
-    def submit(self) -> None:
-        code = self.take(self.code)
-        self.run(self.submit_button, lambda: self.flow.confirm_sign_up(code))
+    def submit(self, values: dict[str, str]) -> bool:
+        code = values["code"]
+        return self.run(self.form, lambda: self.flow.confirm_sign_up(code))
 
     def resend(self) -> None:
         if self.run(self.resend_button, self.flow.resend_sign_up):
             self.delivery_notice()
+            self.form.focus()
 
 
 class ForgotPasswordView(View):
@@ -85,14 +91,8 @@ class ForgotPasswordView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Reset Password")
-        self.username = self.field(login_label(host.auth.config), on_enter=self.send)
-        self.send_button = self.button("Send code", self.send)
-        self.code = self.field("Code", secret=True, placeholder="Enter your code", on_enter=self.submit)
-        self.password = self.field("New password", password=True, placeholder="Enter your new password",
-                                   on_enter=self.submit)
-        self.confirm_password = self.field("Confirm Password", password=True,
-                                           placeholder="Please confirm your Password", on_enter=self.submit)
-        self.submit_button = self.button("Submit", self.submit)
+        self.request_form = self.make_form([login_field(host.auth.config)], "Send code", self.send)
+        self.form = self.make_form([CODE_FIELD, *NEW_PASSWORD], "Submit", self.submit)
         self.resend_button = self.button("Resend Code", self.send_again, primary=False)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
 
@@ -102,33 +102,32 @@ class ForgotPasswordView(View):
 
     def enter(self) -> None:
         super().enter()
-        if self.flow.username and not self.username.value:
-            self.username.value = self.flow.username
         if self.step == "submit":
             if self.flow.notice is None:
                 self.delivery_notice()
-            body = [self.code, self.password, self.confirm_password, self.error, self.spinner, self.submit_button,
+            self.form.reset()
+            body = [self.form, self.error, self.spinner,
                     widgets.HBox([self.resend_button, self.back_button],
                                  layout=widgets.Layout(justify_content="space-between"))]
         else:
-            body = [self.username, self.error, self.spinner, self.send_button, self.back_button]
+            self.request_form.reset(username=self.flow.username)
+            body = [self.request_form, self.error, self.spinner, self.back_button]
         self.children = [self.heading, self.notice, *body]
 
-    def send(self) -> None:
-        username = self.username.value.strip()
-        self.run(self.send_button, lambda: self.flow.forgot_password(username))
+    def send(self, values: dict[str, str]) -> bool:
+        username = values["username"].strip()
+        return self.run(self.request_form, lambda: self.flow.forgot_password(username))
 
     def send_again(self) -> None:
         username = self.flow.username
-        self.run(self.resend_button, lambda: self.flow.forgot_password(username))
+        if self.run(self.resend_button, lambda: self.flow.forgot_password(username)):
+            self.form.focus()
 
-    def submit(self) -> None:
-        code = self.take(self.code)
-        password, confirm = self.take(self.password), self.take(self.confirm_password)
-        if password != confirm:
-            self.show_error(ValidationError("Your passwords must match"))
-            return
-        self.run(self.submit_button, lambda: self.flow.forgot_password_submit(code, password))
+    def submit(self, values: dict[str, str]) -> bool:
+        if not self.check(self.form, values):
+            return False
+        code, password = values["code"], values["password"]
+        return self.run(self.form, lambda: self.flow.forgot_password_submit(code, password))
 
 
 class VerifyContactView(View):
@@ -141,8 +140,7 @@ class VerifyContactView(View):
         self.set_heading("Account recovery requires verified contact information")
         self.choice = self.control(widgets.RadioButtons(options=[]))
         self.verify_button = self.button("Verify", self.verify)
-        self.code = self.field("Code", secret=True, placeholder="Enter your code", on_enter=self.submit)
-        self.submit_button = self.button("Submit", self.submit)
+        self.form = self.make_form([CODE_FIELD], "Submit", self.submit)
         self.skip_button = self.button("Skip", self.flow.skip_verification, primary=False)
 
     def enter(self) -> None:
@@ -150,7 +148,8 @@ class VerifyContactView(View):
         self._options()
         if self.flow.verifying:
             self.delivery_notice()
-            body = [self.code, self.error, self.spinner, self.submit_button]
+            self.form.reset()
+            body = [self.form, self.error, self.spinner]
         else:
             body = [self.choice, self.error, self.spinner, self.verify_button]
         self.children = [self.heading, self.notice, *body, self.skip_button]
@@ -168,9 +167,9 @@ class VerifyContactView(View):
         attribute = self.choice.value
         self.run(self.verify_button, lambda: self.flow.verify_contact(attribute or ""))
 
-    def submit(self) -> None:
-        code = self.take(self.code)
-        self.run(self.submit_button, lambda: self.flow.verify_contact_submit(code))
+    def submit(self, values: dict[str, str]) -> bool:
+        code = values["code"]
+        return self.run(self.form, lambda: self.flow.verify_contact_submit(code))
 
 
 class SignedInView(View):

@@ -8,8 +8,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import ValidationError
 from .base import View
+from .form import FormField
 from .i18n import I18n
 from .totp import TOTPPanel
 
@@ -21,6 +21,12 @@ ATTRIBUTE_LABELS = {"email": "Email", "phone_number": "Phone Number", "name": "N
                     "preferred_username": "Preferred Username", "birthdate": "Birthdate", "address": "Address",
                     "gender": "Gender", "locale": "Locale", "picture": "Picture", "profile": "Profile",
                     "website": "Website", "zoneinfo": "Zone Info", "username": "Username"}
+# The browser's autofill name of each attribute (WHATWG), so sign-up forms fill in as the user expects.
+ATTRIBUTE_AUTOCOMPLETE = {"email": "email", "phone_number": "tel", "name": "name", "given_name": "given-name",
+                          "family_name": "family-name", "middle_name": "additional-name", "nickname": "nickname",
+                          "preferred_username": "username", "birthdate": "bday", "address": "street-address",
+                          "gender": "sex", "locale": "language", "picture": "photo", "profile": "url",
+                          "website": "url"}
 _IMAGE_URL = re.compile(r"^(https?://\S+\.(png|jpe?g|gif|svg|webp)(\?\S*)?|data:image/[\w.+-]+;base64,[\w+/=]+)$",
                         re.IGNORECASE)
 
@@ -35,15 +41,43 @@ def login_label(config: Any) -> str:
     return "Username" if not names else "Email or Phone Number"
 
 
+def login_field(config: Any, *, name: str = "username") -> FormField:
+    """The login input: an e-mail, a phone number or a username, hinted as the account's username so a
+    password manager pairs it with the password."""
+    label = login_label(config)
+    kind = {"Email": "email", "Phone Number": "tel"}.get(label, "username")
+    return FormField(name, label, kind, "username")
+
+
+def new_password_fields(label: str = "Password", placeholder: str = "Enter your Password") -> list[FormField]:
+    """A new password, checked against the pool's policy as it is typed, and its confirmation."""
+    return [FormField("password", label, "password", "new-password", placeholder, policy=True),
+            FormField("confirm_password", "Confirm Password", "password", "new-password",
+                      "Please confirm your Password", match="password")]
+
+
+NEW_PASSWORD = new_password_fields("New password", "Enter your new password")
+CODE_FIELD = FormField("code", "Code", "code", "one-time-code", "Enter your code")
+
+
+def attribute_field(name: str) -> FormField:
+    """An input for a user attribute the pool requires."""
+    kind = {"email": "email", "phone_number": "tel"}.get(name, "text")
+    label = ATTRIBUTE_LABELS.get(name, name.replace("_", " ").title())
+    return FormField(name, label, kind, ATTRIBUTE_AUTOCOMPLETE.get(name, "off"))
+
+
 class SignInView(View):
     state = "signIn"
 
     def __init__(self, host: Any):
         super().__init__(host)
+        config = host.auth.config
         self.set_heading("Sign in to your account")
-        self.username = self.field(login_label(host.auth.config), on_enter=self.submit)
-        self.password = self.field("Password", password=True, placeholder="Enter your Password", on_enter=self.submit)
-        self.submit_button = self.button("Sign In", self.submit)
+        # A CUSTOM_AUTH pool may sign in without a password (the custom challenge stands in for it).
+        password = FormField("password", "Password", "password", "current-password", "Enter your Password",
+                             required=config.authentication_flow_type != "CUSTOM_AUTH")
+        self.form = self.make_form([login_field(config), password], "Sign In", self.submit)
         self.forgot_button = self.button("Forgot your password?", self.flow.to_forgot_password, primary=False)
         self.sign_up_button = self.button("Create Account", self.flow.to_sign_up, primary=False)
         self.federated_buttons: dict[str, widgets.Button] = {}
@@ -54,23 +88,22 @@ class SignInView(View):
             button.layout.width = "100%"
             button.layout.border = f"1px solid {self.theme['border_color']}"
             self.federated_buttons[provider] = button
-        federated = list(self.federated_buttons.values())
+        federated: list[widgets.Widget] = list(self.federated_buttons.values())
         if federated:
             self.divider = self.theme.text(self.label(widgets.Label(), "value", "or"))
             federated.append(self.divider)
-        self.children = [self.heading, *federated, self.notice, self.username, self.password, self.error,
-                         self.spinner, self.submit_button,
+        self.children = [self.heading, *federated, self.notice, self.form, self.error, self.spinner,
                          widgets.HBox([self.forgot_button, self.sign_up_button],
                                       layout=widgets.Layout(justify_content="space-between"))]
 
     def enter(self) -> None:
         super().enter()
-        if self.flow.username and not self.username.value:
-            self.username.value = self.flow.username
+        # The login the flow knows (just signed up, confirmed or reset) replaces whatever was typed before.
+        self.form.reset(username=self.flow.username)
 
-    def submit(self) -> None:
-        username, password = self.username.value.strip(), self.take(self.password)
-        self.run(self.submit_button, lambda: self.flow.sign_in(username, password))
+    def submit(self, values: dict[str, str]) -> bool:
+        username, password = values["username"].strip(), values["password"]
+        return self.run(self.form, lambda: self.flow.sign_in(username, password))
 
     def federated(self, provider: str, token_provider: Any) -> None:
         self.run(self.federated_buttons[provider], lambda: self.flow.federated_sign_in(provider, token_provider))
@@ -85,11 +118,9 @@ class ConfirmSignInView(View):
 
     def __init__(self, host: Any):
         super().__init__(host)
-        self.code = self.field("Code", secret=True, placeholder="Enter your code", on_enter=self.submit)
-        self.submit_button = self.button("Confirm", self.submit)
+        self.form = self.make_form([CODE_FIELD], "Confirm", self.submit)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
-        self.children = [self.heading, self.notice, self.code, self.error, self.spinner, self.submit_button,
-                         self.back_button]
+        self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.back_button]
 
     def enter(self) -> None:
         super().enter()
@@ -100,9 +131,9 @@ class ConfirmSignInView(View):
         else:
             self.delivery_notice()
 
-    def submit(self) -> None:
-        code = self.take(self.code)
-        self.run(self.submit_button, lambda: self.flow.confirm_sign_in(code))
+    def submit(self, values: dict[str, str]) -> bool:
+        code = values["code"]
+        return self.run(self.form, lambda: self.flow.confirm_sign_in(code))
 
 
 class SelectMFATypeView(View):
@@ -146,20 +177,14 @@ class TOTPSetupView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Setup TOTP")
-        self.panel = TOTPPanel(self)
-        self.code = self.panel.code
-        self.code.on_msg(lambda _w, content, _b: self.submit() if content.get("event") == "submit" else None)
-        self.submit_button = self.button("Confirm", self.submit)
+        self.panel = TOTPPanel(self, "Confirm", self.submit)
+        self.form = self.panel.form
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
-        self.children = [self.heading, self.panel, self.error, self.spinner, self.submit_button, self.back_button]
+        self.children = [self.heading, self.panel, self.error, self.spinner, self.back_button]
 
     @property
-    def qr(self) -> widgets.Image:
+    def qr(self) -> widgets.HTML:
         return self.panel.qr
-
-    @property
-    def secret(self) -> widgets.HTML:
-        return self.panel.secret
 
     def enter(self) -> None:
         super().enter()
@@ -167,11 +192,15 @@ class TOTPSetupView(View):
 
     def leave(self) -> None:
         super().leave()
-        self.panel.clear()  # the QR and the secret leave the widget state with the view
+        self.panel.clear()  # the QR and the key leave the widget state with the view
 
-    def submit(self) -> None:
-        code = self.take(self.code)
-        self.run(self.submit_button, lambda: self.flow.confirm_sign_in(code))
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.panel.retranslate()
+
+    def submit(self, values: dict[str, str]) -> bool:
+        code = values["code"]
+        return self.run(self.form, lambda: self.flow.confirm_sign_in(code))
 
 
 class RequireNewPasswordView(View):
@@ -182,29 +211,23 @@ class RequireNewPasswordView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Change Password")
-        self.password = self.field("New password", password=True, placeholder="Enter your new password",
-                                   on_enter=self.submit)
-        self.confirm_password = self.field("Confirm Password", password=True,
-                                           placeholder="Please confirm your Password", on_enter=self.submit)
-        self.attributes: dict[str, widgets.Text] = {}
-        self.submit_button = self.button("Change Password", self.submit)
+        self.form = self.make_form(NEW_PASSWORD, "Change Password", self.submit)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
+        self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.back_button]
 
     def enter(self) -> None:
         super().enter()
         required = self.flow.result.required_attributes if self.flow.result else ()
-        self.attributes = {name: self.attributes.get(name) or self.field(ATTRIBUTE_LABELS.get(name, name))
-                           for name in required}
-        self.children = [self.heading, self.notice, self.password, self.confirm_password,
-                         *self.attributes.values(), self.error, self.spinner, self.submit_button, self.back_button]
+        self.form.set_fields([*NEW_PASSWORD, *(attribute_field(name) for name in required)])
+        self.form.reset()
 
-    def submit(self) -> None:
-        password, confirm = self.take(self.password), self.take(self.confirm_password)
-        attributes = {name: field.value.strip() for name, field in self.attributes.items() if field.value.strip()}
-        if password != confirm:
-            self.show_error(ValidationError("Your passwords must match"))
-            return
-        self.run(self.submit_button, lambda: self.flow.complete_new_password(password, attributes))
+    def submit(self, values: dict[str, str]) -> bool:
+        if not self.check(self.form, values):
+            return False
+        password = values.pop("password")
+        values.pop("confirm_password")
+        attributes = {name: value.strip() for name, value in values.items() if value.strip()}
+        return self.run(self.form, lambda: self.flow.complete_new_password(password, attributes))
 
 
 class CustomChallengeView(View):
@@ -217,11 +240,10 @@ class CustomChallengeView(View):
         super().__init__(host)
         self.set_heading("Custom Challenge")
         self.parameters = widgets.VBox()
-        self.answer = self.field("Answer", secret=True, placeholder="Enter your answer", on_enter=self.submit)
-        self.submit_button = self.button("Confirm", self.submit)
+        self.form = self.make_form([FormField("answer", "Answer", "answer", placeholder="Enter your answer")],
+                              "Confirm", self.submit)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
-        self.children = [self.heading, self.parameters, self.answer, self.error, self.spinner, self.submit_button,
-                         self.back_button]
+        self.children = [self.heading, self.parameters, self.form, self.error, self.spinner, self.back_button]
 
     def enter(self) -> None:
         super().enter()
@@ -240,6 +262,6 @@ class CustomChallengeView(View):
                       f"{html.escape(value)}</div>")
         return widgets.HTML(markup, layout=widgets.Layout(width="100%"))
 
-    def submit(self) -> None:
-        answer = self.take(self.answer)
-        self.run(self.submit_button, lambda: self.flow.send_custom_challenge_answer(answer))
+    def submit(self, values: dict[str, str]) -> bool:
+        answer = values["answer"]
+        return self.run(self.form, lambda: self.flow.send_custom_challenge_answer(answer))

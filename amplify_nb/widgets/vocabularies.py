@@ -27,6 +27,10 @@ LABELS: tuple[str, ...] = (
     "Account recovery requires verified contact information", "Verify", "Skip", "Hello, {name}", "Hello",
     "Not signed in", "Sign Out", "Verify Security Token", "Success! Your MFA Type is now: {mfa_type}",
     "TOTP has been set up successfully",
+    # form controls and live checks
+    "Show password", "Hide password", "Show", "Hide", "Copy", "Copied", "Key", "QR code for your authenticator app",
+    "Password must have at least {n} characters", "Password must have lower case letters",
+    "Password must have upper case letters", "Password must have numbers", "Password must have special characters",
     # notices
     "We emailed you a code at {destination}", "We texted you a code at {destination}", "Account created; sign in",
     "Account confirmed; sign in", "Password changed; sign in", "Your password must be reset before you sign in",
@@ -97,6 +101,14 @@ FR: dict[str, str] = {
     "code is empty": "Le code est vide", "new_password is empty": "Le nouveau mot de passe est vide",
     "answer is empty": "La réponse est vide",
     "code must be letters and digits only": "Le code ne doit contenir que des lettres et des chiffres",
+    "Show password": "Afficher le mot de passe", "Hide password": "Masquer le mot de passe", "Show": "Afficher",
+    "Hide": "Masquer", "Copy": "Copier", "Copied": "Copié", "Key": "Clé",
+    "QR code for your authenticator app": "Code QR pour votre application d'authentification",
+    "Password must have at least {n} characters": "Le mot de passe doit contenir au moins {n} caractères",
+    "Password must have lower case letters": "Le mot de passe doit contenir des lettres minuscules",
+    "Password must have upper case letters": "Le mot de passe doit contenir des lettres majuscules",
+    "Password must have numbers": "Le mot de passe doit contenir des chiffres",
+    "Password must have special characters": "Le mot de passe doit contenir des caractères spéciaux",
 }
 
 DE: dict[str, str] = {
@@ -153,6 +165,14 @@ DE: dict[str, str] = {
     "code is empty": "Der Code ist leer", "new_password is empty": "Das neue Passwort ist leer",
     "answer is empty": "Die Antwort ist leer",
     "code must be letters and digits only": "Der Code darf nur Buchstaben und Ziffern enthalten",
+    "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen", "Show": "Anzeigen",
+    "Hide": "Verbergen", "Copy": "Kopieren", "Copied": "Kopiert", "Key": "Schlüssel",
+    "QR code for your authenticator app": "QR-Code für Ihre Authenticator-App",
+    "Password must have at least {n} characters": "Das Passwort muss mindestens {n} Zeichen haben",
+    "Password must have lower case letters": "Das Passwort muss Kleinbuchstaben enthalten",
+    "Password must have upper case letters": "Das Passwort muss Großbuchstaben enthalten",
+    "Password must have numbers": "Das Passwort muss Ziffern enthalten",
+    "Password must have special characters": "Das Passwort muss Sonderzeichen enthalten",
 }
 
 VOCABULARIES: dict[str, dict[str, str]] = {"en": {key: key for key in LABELS}, "fr": FR, "de": DE}

@@ -45,6 +45,7 @@ def browser():
 def widget_page(browser, tmp_path):
     """A fresh browser page; screenshots land in the test's tmp dir under screenshots/."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])  # the TOTP key's Copy button, read back
     page = context.new_page()
     page.set_default_timeout(30_000)
     shots = tmp_path / "screenshots"

@@ -19,6 +19,29 @@ class WidgetPage:
         self.page.wait_for_selector(".jp-Notebook", state="visible", timeout=60_000)
         self.page.wait_for_function("window.jupyterapp && window.jupyterapp.commands", timeout=60_000)
 
+    def open_notebook7(self, url: str, token: str, notebook: str) -> None:
+        self.page.goto(f"{url}/notebooks/{notebook}?token={token}")
+        self.page.wait_for_selector(".jp-Notebook", state="visible", timeout=60_000)
+        self.page.wait_for_function("window.jupyterapp && window.jupyterapp.commands", timeout=60_000)
+
+    def save_notebook(self) -> None:
+        """Save with JupyterLab's own command (Notebook 7 has the same) and wait until it is written."""
+        self.lab_command("docmanager:save")
+        self.page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+
+    def focused_field(self) -> str:
+        """The name of the Authenticator field that has the keyboard focus ('' when none has)."""
+        return self.page.evaluate("""() => {
+            const active = document.activeElement;
+            return active && active.closest('.amplify-nb-form') ? active.name : '';
+        }""")
+
+    def wait_focus(self, name: str) -> None:
+        self.page.wait_for_function("""name => {
+            const active = document.activeElement;
+            return active && active.closest('.amplify-nb-form') && active.name === name;
+        }""", arg=name, timeout=30_000)
+
     def lab_command(self, command: str) -> None:
         self.page.evaluate("command => window.jupyterapp.commands.execute(command)", command)
 

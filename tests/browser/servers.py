@@ -92,6 +92,23 @@ def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False)
     return Server(command, env, root, url, f"/api/status?token={token}", base / "jupyterlab.log"), token
 
 
+def start_notebook7(root: Path, base: Path, *, save_widget_state: bool = False) -> tuple[Server, str]:
+    """Jupyter Notebook 7 serving ``root``, with the same isolation and widget settings as JupyterLab."""
+    env = isolated_environment(base)
+    token, port = secrets.token_hex(16), free_port()
+    settings = base / "config" / "lab" / "user-settings"  # where Notebook 7 reads user settings
+    write_lab_setting(settings, "@jupyter-widgets/jupyterlab-manager:plugin", {"saveState": save_widget_state})
+    write_lab_setting(settings, "@jupyterlab/apputils-extension:notification",
+                      {"fetchNews": "false", "checkForUpdates": False})
+    command = [sys.executable, "-m", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+               "--ServerApp.port_retries=0", "--JupyterNotebookApp.expose_app_in_browser=True",
+               f"--JupyterNotebookApp.user_settings_dir={settings}",
+               f"--JupyterNotebookApp.workspaces_dir={base / 'workspaces'}"]
+    url = f"http://127.0.0.1:{port}"
+    return Server(command, env, root, url, f"/api/status?token={token}", base / "notebook7.log"), token
+
+
 def start_voila(notebook: Path, base: Path) -> Server:
     """Voila rendering one notebook as an app (no token: Voila serves only the rendered page)."""
     env = isolated_environment(base)

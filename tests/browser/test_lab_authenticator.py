@@ -39,16 +39,29 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
 
     ui.view("signIn")
     ui.screenshot("signIn")
+    ui.fill("signIn", "Email", "someone-else@example.com")  # typed, then the user decides to sign up instead
     ui.click("signIn", "Create Account")
 
+    ui.wait_focus("username")  # each new view puts the keyboard in its first field
     ui.fill("signUp", "Email", EMAIL)
-    ui.fill("signUp", "Password", PASSWORD)
-    ui.fill("signUp", "Confirm Password", "Other-horse-1")
-    ui.click("signUp", "Create Account")
-    assert "Your passwords must match" in ui.error_text("signUp")
-    ui.screenshot("signUp-error")
-    ui.fill("signUp", "Password", PASSWORD)
-    ui.fill("signUp", "Confirm Password", PASSWORD)
+    password = ui.field("signUp", "Password")
+    assert password.get_attribute("autocomplete") == "new-password" and password.get_attribute("type") == "password"
+    password.fill("short")
+    ui.field("signUp", "Confirm Password").fill("Other-horse-1")
+    ui.field("signUp", "Email").focus()  # leaving the fields shows what they lack, before any submit
+    rules = ui.view("signUp").locator(".amplify-nb-rules")
+    assert rules.first.inner_text().splitlines() == ["Password must have at least 8 characters",
+                                                     "Password must have upper case letters",
+                                                     "Password must have numbers",
+                                                     "Password must have special characters"]
+    assert "Your passwords must match" in rules.nth(1).inner_text()
+    assert ui.view("signUp").locator("button.amplify-nb-submit").is_disabled()
+    ui.screenshot("signUp-rules")
+    password.fill(PASSWORD)
+    ui.view("signUp").locator("button[aria-controls]").first.click()  # show the password: it is the one typed
+    assert password.get_attribute("type") == "text" and password.input_value() == PASSWORD
+    ui.field("signUp", "Confirm Password").fill(PASSWORD)
+    assert ui.view("signUp").locator("button.amplify-nb-submit").is_enabled()
     ui.click("signUp", "Create Account")
 
     ui.view("confirmSignUp")
@@ -63,16 +76,22 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
 
     ui.view("signIn")
     assert "Account confirmed" in ui.text("signIn")
-    assert ui.field("signIn", "Email").input_value() == EMAIL
+    assert ui.field("signIn", "Email").input_value() == EMAIL  # the new user's, not the one typed before
+    ui.wait_focus("password")  # the first empty field
     ui.fill("signIn", "Password", PASSWORD)
     ui.screenshot("signIn-confirmed")
     ui.field("signIn", "Password").press("Enter")  # Enter submits
 
     ui.view("TOTPSetup")
-    qr = ui.view("TOTPSetup").locator(".amplify-nb-totp-qr img, img.amplify-nb-totp-qr").first
+    qr = ui.view("TOTPSetup").locator(".amplify-nb-totp-qr img").first
     qr.wait_for(state="visible")
-    secret = ui.view("TOTPSetup").locator(".amplify-nb-totp-secret code").inner_text().replace(" ", "")
-    assert sb.user(EMAIL).totp_secret == secret or len(secret) >= 32
+    assert qr.get_attribute("alt") == "QR code for your authenticator app"
+    secret = ui.view("TOTPSetup").locator(".amplify-nb-copy-text").inner_text().replace(" ", "")
+    assert sb.user(EMAIL).pending_totp_secret == secret  # the key being set up, grouped by four for the eye
+    ui.view("TOTPSetup").locator("button.amplify-nb-copy").click()
+    ui.view("TOTPSetup").locator("button.amplify-nb-copy", has_text="Copied").wait_for()
+    assert ui.page.evaluate("navigator.clipboard.readText()") == secret
+    assert ui.field("TOTPSetup", "Code").get_attribute("autocomplete") == "one-time-code"
     ui.screenshot("TOTPSetup")
     ui.fill("TOTPSetup", "Code", pyotp.TOTP(secret).now())
     ui.field("TOTPSetup", "Code").press("Enter")
@@ -84,7 +103,7 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
     ui.view("signIn")
     ui.screenshot("signedOut")
     assert sorted(path.name for path in ui.shots.iterdir()) == [
-        "01-signIn.png", "02-signUp-error.png", "03-confirmSignUp-wrong-code.png", "04-signIn-confirmed.png",
+        "01-signIn.png", "02-signUp-rules.png", "03-confirmSignUp-wrong-code.png", "04-signIn-confirmed.png",
         "05-TOTPSetup.png", "06-signedIn.png", "07-signedOut.png"]
 
 

@@ -91,18 +91,19 @@ def token_values(auth) -> list[str]:
     return [tokens.id_token, tokens.access_token, tokens.refresh_token] if tokens else []
 
 
-def enter(field: widgets.Text) -> None:
-    """The user pressing Enter in a field: the frontend's custom "submit" message."""
-    field._handle_custom_msg({"event": "submit"}, [])
+def submit(form, **values: str) -> None:
+    """The user pressing Enter or clicking the form's button: the page's one "submit" message, which
+    carries every field as typed (form.js)."""
+    form._handle_custom_msg({"event": "submit", "values": values}, [])
 
 
-def sign_in(view, username: str, password: str, *, press_enter: bool = False) -> None:
-    view.username.value = username
-    view.password.value = password
-    if press_enter:
-        enter(view.password)
-    else:
-        view.submit_button.click()
+def field(form, name: str) -> dict:
+    """A field as the page renders it."""
+    return next(item for item in form.fields if item["name"] == name)
+
+
+def sign_in(view, username: str, password: str) -> None:
+    submit(view.form, username=username, password=password)
 
 
 @pytest.fixture
@@ -124,17 +125,19 @@ def _fresh_widgets():
 
 
 # ---- sign-in, errors, busy state ------------------------------------------------------------------
-def test_sign_in_by_enter_shows_greetings_and_no_widget_holds_the_password_or_a_token(sb, auth):
+def test_sign_in_shows_greetings_and_no_widget_holds_the_password_or_a_token(sb, auth):
     wire = Wire(auth)
     authenticator = Authenticator(auth)
     assert authenticator.auth_state == "signIn"
     view = authenticator.view
-    assert view.username.description == "Email" and isinstance(view.password, widgets.Password)
-    sign_in(view, sb.demo_username, sb.demo_password, press_enter=True)
+    assert {k: field(view.form, "username")[k] for k in ("label", "kind", "autocomplete", "required")} == {
+        "label": "Email", "kind": "email", "autocomplete": "username", "required": True}
+    assert {k: field(view.form, "password")[k] for k in ("kind", "autocomplete", "secret")} == {
+        "kind": "password", "autocomplete": "current-password", "secret": True}
+    sign_in(view, sb.demo_username, sb.demo_password)
     assert authenticator.auth_state == "signedIn" and auth.is_signed_in
     greetings = authenticator.view.greetings
     assert isinstance(greetings, Greetings) and greetings.hello.value == f"Hello, {sb.demo_username}"
-    assert view.password.value == "" and view.username.value == sb.demo_username
     assert_holds_none(authenticator, sb.demo_password, *token_values(auth), wire=wire)
     greetings.sign_out_button.click()
     assert authenticator.auth_state == "signIn" and not auth.is_signed_in
@@ -146,7 +149,6 @@ def test_wrong_password_shows_the_error_inline_and_keeps_the_state(sb, auth):
     sign_in(view, sb.demo_username, WRONG_PASSWORD)
     assert authenticator.auth_state == "signIn"
     assert view.error.layout.display == "block" and "Incorrect username or password." in view.error.value
-    assert view.password.value == ""
     assert_holds_none(authenticator, WRONG_PASSWORD)
     sign_in(view, sb.demo_username, sb.demo_password)  # the next try clears the error
     assert authenticator.auth_state == "signedIn" and view.error.value == ""
@@ -180,17 +182,13 @@ def test_busy_state_while_the_call_runs(sb, auth, monkeypatch):
     original = auth.sign_in
 
     def watching(username, password=None, **kwargs):
-        seen.update(button=view.submit_button.disabled, icon=view.submit_button.icon,
-                    spinner=view.spinner.layout.display, field=view.username.disabled,
-                    password_field=view.password.value, links=view.sign_up_button.disabled)
+        seen.update(form=view.form.busy, spinner=view.spinner.layout.display, links=view.sign_up_button.disabled)
         return original(username, password, **kwargs)
 
     monkeypatch.setattr(auth, "sign_in", watching)
     sign_in(view, sb.demo_username, WRONG_PASSWORD)
-    assert seen == {"button": True, "icon": "spinner spin", "spinner": "block", "field": True,
-                    "password_field": "", "links": True}
-    assert not view.submit_button.disabled and view.submit_button.icon == ""
-    assert view.spinner.layout.display == "none" and not view.username.disabled
+    assert seen == {"form": True, "spinner": "block", "links": True}
+    assert not view.form.busy and not view.sign_up_button.disabled and view.spinner.layout.display == "none"
 
 
 def test_an_unexpected_failure_is_shown_not_lost(sb, auth, monkeypatch):
@@ -201,29 +199,30 @@ def test_an_unexpected_failure_is_shown_not_lost(sb, auth, monkeypatch):
 
     monkeypatch.setattr(auth, "sign_in", broken)
     sign_in(view, sb.demo_username, sb.demo_password)
-    assert "Something went wrong" in view.error.value and not view.submit_button.disabled
+    assert "Something went wrong" in view.error.value and not view.form.busy
 
 
 # ---- I18n -------------------------------------------------------------------------------------------
 def test_i18n_switch_to_french_then_vocabulary_override(sb, auth):
     authenticator = Authenticator(auth)
     view = authenticator.view
-    assert view.submit_button.description == "Sign In"
+    assert view.form.submit_label == "Sign In"
     amplify_nb.I18n.set_language("fr")
     assert amplify_nb.I18n is I18n
-    assert view.submit_button.description == "Se connecter"
-    assert view.password.description == "Mot de passe" and view.password.placeholder == "Saisissez votre mot de passe"
+    assert view.form.submit_label == "Se connecter" and view.form.texts["show"] == "Afficher le mot de passe"
+    assert field(view.form, "password")["label"] == "Mot de passe"
+    assert field(view.form, "password")["placeholder"] == "Saisissez votre mot de passe"
     assert view.sign_up_button.description == "Créer un compte"
     assert "Connectez-vous" in view.heading.value
     sign_in(view, sb.demo_username, WRONG_PASSWORD)
     assert "Nom d'utilisateur ou mot de passe incorrect." in view.error.value.replace("&#x27;", "'")
     amplify_nb.I18n.put_vocabularies({"fr": {"Sign In": "Connexion"}})
-    assert view.submit_button.description == "Connexion"
+    assert view.form.submit_label == "Connexion"
     authenticator.flow.to_sign_up()  # a view built after the switch is French from the start
-    assert authenticator.view.submit_button.description == "Créer un compte"
+    assert authenticator.view.form.submit_label == "Créer un compte"
     amplify_nb.I18n.set_language("de")
-    assert authenticator.view.submit_button.description == "Konto erstellen"
-    assert view.submit_button.description == "Anmelden"
+    assert authenticator.view.form.submit_label == "Konto erstellen"
+    assert view.form.submit_label == "Anmelden"
 
 
 # ---- options ----------------------------------------------------------------------------------------
@@ -248,12 +247,13 @@ def test_initial_state_sign_up_shows_the_pools_sign_up_attributes(sb):
     auth = amplify_nb.Auth(config, name="widget")
     authenticator = Authenticator(auth, initial_state="signUp")
     view = authenticator.view
-    assert authenticator.auth_state == "signUp" and set(view.attributes) == {"name"}  # e-mail is the username
-    assert view.attributes["name"].description == "Name"
-    view.username.value = "neo@example.com"
-    view.password.value = view.confirm_password.value = PASSWORD
-    view.attributes["name"].value = "Neo"
-    view.submit_button.click()
+    # e-mail is the username, so it is asked once
+    assert authenticator.auth_state == "signUp"
+    assert [item["name"] for item in view.form.fields] == ["username", "password", "confirm_password", "name"]
+    assert {k: field(view.form, "name")[k] for k in ("label", "autocomplete", "required")} == {
+        "label": "Name", "autocomplete": "name", "required": True}
+    assert field(view.form, "password")["policy"] and field(view.form, "confirm_password")["match"] == "password"
+    submit(view.form, username="neo@example.com", password=PASSWORD, confirm_password=PASSWORD, name="Neo")
     assert authenticator.auth_state == "confirmSignUp"
     assert sb.user("neo@example.com").attributes["name"] == "Neo"
     with pytest.raises(ValidationError):
@@ -315,10 +315,9 @@ def test_theme_is_applied_through_styles_and_layout(auth):
              "background_color": "#fafafa", "font_family": "Georgia, serif"}
     authenticator = Authenticator(auth, theme=theme)
     view = authenticator.view
-    assert view.submit_button.style.button_color == "#aa0000"
-    assert view.submit_button.style.font_family == "Georgia, serif"
+    assert view.form.theme["primary_color"] == "#aa0000" and view.form.theme["font_family"] == "Georgia, serif"
+    assert view.form.theme["font_size"] == "16px" and view.form.theme["spacing"] == "12px"
     assert view.sign_up_button.style.text_color == "#aa0000"
-    assert view.username.style.font_size == "16px" and "12px" in view.username.layout.margin
     assert authenticator.layout.width == "420px"
     style = authenticator.children[0].value
     assert "#fafafa" in style and "Georgia, serif" in style and authenticator._css_class in style
@@ -407,10 +406,50 @@ def test_every_label_the_views_show_is_in_the_vocabularies(auth, monkeypatch):
     assert used and used <= set(LABELS), sorted(used - set(LABELS))
 
 
-def test_a_click_queued_behind_a_finished_sign_in_is_dropped(sb, auth):
+def test_a_submit_queued_behind_a_finished_sign_in_is_dropped(sb, auth):
     authenticator = Authenticator(auth)
     view = authenticator.view
     sign_in(view, sb.demo_username, sb.demo_password)
     calls = len(sb.calls)
-    view.submit_button.click()  # the second click of a double click
+    sign_in(view, sb.demo_username, sb.demo_password)  # a second message, sent before the view changed
     assert authenticator.auth_state == "signedIn" and len(sb.calls) == calls and view.error.value == ""
+
+
+# ---- the form's submit message ---------------------------------------------------------------------
+def test_each_submit_message_is_answered_and_only_the_forms_own_string_fields_are_read(sb, auth, monkeypatch):
+    view = Authenticator(auth).view
+    answers = []
+    monkeypatch.setattr(view.form, "send", lambda content, buffers=None: answers.append(content))
+    before = len(sb.calls)
+    submit(view.form, username=sb.demo_username, password=["not", "a", "string"], extra=sb.demo_password)
+    assert "password is empty" in view.error.value and len(sb.calls) == before  # read as empty: no call
+    assert answers == [{"event": "done", "ok": False}]  # the page unlocks and focuses the emptied field
+    view.form._handle_custom_msg({"event": "not-a-submit", "values": {}}, [])
+    view.form._handle_custom_msg(["not", "a", "dict"], [])
+    assert len(answers) == 1 and len(sb.calls) == before
+    submit(view.form, username=sb.demo_username, password=sb.demo_password)
+    assert answers[-1] == {"event": "done", "ok": True} and auth.is_signed_in
+
+
+def test_a_secret_field_is_never_prefilled_and_typed_values_are_never_widget_state(sb, auth):
+    authenticator = Authenticator(auth)
+    view = authenticator.view
+    with pytest.raises(ValueError, match="never prefilled"):
+        view.form.reset(password="anything")
+    sign_in(view, sb.demo_username, WRONG_PASSWORD)
+    state = repr(view.form.get_state())
+    assert WRONG_PASSWORD not in state and "values" in state
+
+
+def test_the_pools_password_policy_reaches_the_page_and_is_checked_again_in_the_kernel(sb, auth):
+    authenticator = Authenticator(auth, initial_state="signUp")
+    form = authenticator.view.form
+    assert [rule["message"] for rule in form.rules] == [
+        "Password must have at least 8 characters", "Password must have lower case letters",
+        "Password must have upper case letters", "Password must have numbers",
+        "Password must have special characters"]
+    before = len(sb.calls)
+    submit(form, username="weak@example.com", password="weakpass", confirm_password="weakpass")
+    error = authenticator.view.error.value
+    assert "upper case" in error and "numbers" in error and "special" in error and "8 characters" not in error
+    assert len(sb.calls) == before and authenticator.auth_state == "signUp"
