@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo sandbox test lint bench clean chromium
+.PHONY: demo sandbox test lint bench clean chromium amplify-app
 # apt-get needs root: CI runs as root; elsewhere sudo is used when there is one.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -32,11 +32,23 @@ APT_CHROMIUM = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SU
 chromium:
 	command -v chromium >/dev/null || ($(APT_CHROMIUM)) || (sleep 10 && $(APT_CHROMIUM))  # one retry: a mirror hiccup
 
-test: lint chromium
+# The browser conformance test's app: Amplify UI's React Authenticator bundled from npm (versions pinned by
+# the committed package-lock.json). `npm ci` runs again when the lock changes, the bundle when a source does.
+AMPLIFY_APP := tests/browser/amplify_app
+APT_NODE = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null
+$(AMPLIFY_APP)/node_modules/.package-lock.json: $(AMPLIFY_APP)/package.json $(AMPLIFY_APP)/package-lock.json
+	command -v npm >/dev/null || ($(APT_NODE)) || (sleep 10 && $(APT_NODE))  # Debian's Node.js when missing
+	cd $(AMPLIFY_APP) && npm ci --no-audit --no-fund
+	touch $@
+$(AMPLIFY_APP)/dist/app.js: $(AMPLIFY_APP)/node_modules/.package-lock.json $(AMPLIFY_APP)/build.mjs $(wildcard $(AMPLIFY_APP)/src/*)
+	cd $(AMPLIFY_APP) && node build.mjs
+amplify-app: $(AMPLIFY_APP)/dist/app.js
+
+test: lint chromium amplify-app
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/sandbox_latency.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info $(AMPLIFY_APP)/node_modules $(AMPLIFY_APP)/dist

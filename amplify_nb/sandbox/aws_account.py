@@ -11,12 +11,14 @@ assumed role. Without moto (``Sandbox(moto=False)``) roles live here and keys ar
 
 from __future__ import annotations
 
+import copy
 import secrets
 import string
 import threading
 from dataclasses import dataclass
 
 from . import iam_policies
+from .s3_cors import AMPLIFY_DEFAULT_RULES
 
 SESSION_NAME = "CognitoIdentityCredentials"  # the session name Cognito Identity gives its STS sessions
 SAMPLE_KEY = "public/sample.csv"
@@ -93,6 +95,8 @@ class AwsAccount:
             iam.put_role_policy(name, "amplify-storage", policy)
         s3 = s3_backends[self.account_id]["aws"]
         s3.create_bucket(self.bucket, self.region)
+        # As `defineStorage` leaves it, so an Amplify app in a browser reaches it as it would on AWS.
+        s3.put_bucket_cors(self.bucket, copy.deepcopy(AMPLIFY_DEFAULT_RULES))
         key = s3.put_object(self.bucket, SAMPLE_KEY, SAMPLE_CSV)
         key.set_metadata({"Content-Type": "text/csv"})
 

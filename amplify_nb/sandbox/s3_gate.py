@@ -6,6 +6,10 @@ Every S3 request is authenticated like S3 does it (SigV4 access key -> session t
 signature, each with S3's own XML error) and then authorized: the request is mapped to the IAM
 actions and resources S3 would check, and the caller's role policies are evaluated. The sandbox's
 admin key pair has full access, as an account's root would.
+
+CORS is S3's too: a preflight is answered (unauthenticated, as S3 does) from the bucket's CORS rules
+only, and every response carries the CORS headers of the first rule matching its Origin and method,
+never moto's (which would echo any Origin); see .s3_cors.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 from xml.sax.saxutils import escape, unescape
 
-from . import iam_policies, sigv4
+from . import iam_policies, s3_cors, sigv4
 from .aws_account import SESSION_NAME, AwsAccount
 from .keys import AuthFailure, KeyRing, Principal
 
@@ -70,6 +74,11 @@ class S3Gate:
     def __call__(self, environ: dict[str, Any], start_response: Callable,
                  forward: Callable[[dict[str, Any], Callable], Iterable[bytes]]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
+        bucket = target(environ)[0]
+        if method == "OPTIONS":
+            rules = s3_cors.bucket_rules(self.account.account_id, bucket) if bucket else None
+            return s3_cors.preflight(environ, start_response, rules, s3_error)
+        start_response = self._with_cors(environ, start_response, bucket)
         auth = environ.get("HTTP_AUTHORIZATION", "")
         if auth.startswith(sigv4.ALGORITHM) and not environ.get("HTTP_X_AMZ_CONTENT_SHA256"):
             return s3_error(start_response, method, 400, "InvalidRequest",
@@ -89,6 +98,20 @@ class S3Gate:
         if not self._allowed(principal, checks):
             return s3_error(start_response, method, 403, "AccessDenied", "Access Denied")
         return forward(environ, start_response)
+
+    def _with_cors(self, environ: dict[str, Any], start_response: Callable, bucket: str | None) -> Callable:
+        """`start_response` whose CORS headers are the bucket's rules' answer, whatever moto added."""
+        if not environ.get("HTTP_ORIGIN"):
+            return start_response
+        ours = s3_cors.response_headers(environ, s3_cors.bucket_rules(self.account.account_id, bucket)
+                                        if bucket else None)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            kept = [(name, value) for name, value in headers
+                    if not name.lower().startswith("access-control-") and name.lower() != "vary"]
+            return start_response(status, kept + ours, *(() if exc_info is None else (exc_info,)))
+
+        return start
 
     def _allowed(self, principal: Principal, checks: list[Check]) -> bool:
         session = principal.session

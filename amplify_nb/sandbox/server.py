@@ -4,7 +4,10 @@ Cognito user-pool calls (``X-Amz-Target: AWSCognitoIdentityProviderService.*``),
 calls (``AWSCognitoIdentityService.*``), each pool's JWKS and the test OIDC issuer (``/oidc``) are
 answered by the fidelity layer; everything else (S3, IAM, STS, ...) goes to moto's own WSGI
 dispatcher, imported on first use so that the sandbox starts fast. S3 requests pass the S3 gate
-(SigV4 and IAM policies) on their way to moto.
+(SigV4 and IAM policies, and CORS from the bucket's rules) on their way to moto.
+
+Browser apps get CORS as on AWS: a preflight (OPTIONS) to the endpoint itself is Cognito's (any
+origin, see .cors); a preflight naming a bucket is S3's, answered by the gate from that bucket's rules.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from . import cors
 from .backend import CognitoBackend
 from .protocol import MAX_BODY_BYTES, CognitoError
 
@@ -45,8 +49,11 @@ def _respond(start_response: Callable, status: int, body: dict[str, Any], extra:
 
 
 def _error(start_response: Callable, error: CognitoError) -> Iterable[bytes]:
+    # Cognito repeats the message in a header (exposed to browsers, see .cors); a header holds latin-1
+    # on one line only, so anything else in a message (a user's name) is replaced there, not in the body.
+    header_message = " ".join(error.message.split()).encode("latin-1", "replace").decode("latin-1")
     return _respond(start_response, error.status, {"__type": error.code, "message": error.message},
-                    {"x-amzn-ErrorType": f"{error.code}:"})
+                    {"x-amzn-ErrorType": f"{error.code}:", "x-amzn-ErrorMessage": header_message})
 
 
 class SandboxApp:
@@ -67,22 +74,25 @@ class SandboxApp:
         self._fallback_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and not _names_a_bucket(environ, path):
+            return cors.preflight(environ, start_response)
+        answer = cors.with_cors(environ, start_response)  # Cognito's side; S3 answers CORS in its gate
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(_TARGET_PREFIX):
-            return self._cognito(environ, start_response, target[len(_TARGET_PREFIX):])
+            return self._cognito(environ, answer, target[len(_TARGET_PREFIX):])
         if target.startswith(_IDENTITY_PREFIX) and self.identity is not None:
-            return self._identity(environ, start_response, target[len(_IDENTITY_PREFIX):])
-        path = environ.get("PATH_INFO", "")
+            return self._identity(environ, answer, target[len(_IDENTITY_PREFIX):])
         if self.federation is not None and path.startswith("/oidc/") and environ.get("REQUEST_METHOD") == "GET":
-            return self._oidc(start_response, path)
+            return self._oidc(answer, path)
         if environ.get("REQUEST_METHOD") == "GET" and path.endswith("/.well-known/jwks.json"):
             pool_id = path.strip("/").split("/")[0]
             if pool_id in self.backend.pools:
-                return _respond(start_response, 200, self.backend.issuer.jwks(), content_type="application/json")
-            return _respond(start_response, 404, {"message": f"User pool {pool_id} does not exist."},
+                return _respond(answer, 200, self.backend.issuer.jwks(), content_type="application/json")
+            return _respond(answer, 404, {"message": f"User pool {pool_id} does not exist."},
                             content_type="application/json")
         if path == "/_sandbox/health":
-            return _respond(start_response, 200, {"status": "ok"}, content_type="application/json")
+            return _respond(answer, 200, {"status": "ok"}, content_type="application/json")
         return self._moto(environ, start_response)
 
     def _cognito(self, environ: dict[str, Any], start_response: Callable, name: str) -> Iterable[bytes]:
@@ -159,6 +169,15 @@ class SandboxApp:
             if is_s3_request(environ):
                 return self.gate(environ, start_response, self._fallback)
         return self._fallback(environ, start_response)
+
+
+def _names_a_bucket(environ: dict[str, Any], path: str) -> bool:
+    """Whether a preflight is S3's (a bucket in the path or host) rather than the Cognito endpoint's."""
+    if path.startswith("/oidc/") or path.endswith("/.well-known/jwks.json"):
+        return False
+    from .s3_gate import target
+
+    return target(environ)[0] is not None
 
 
 def _parse_json(raw: bytes) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+AXE = Path(__file__).parent / "amplify_app" / "node_modules" / "axe-core" / "axe.min.js"
+
 
 class WidgetPage:
     def __init__(self, page: Any, shots: Path):
@@ -85,6 +87,17 @@ class WidgetPage:
 
     def text(self, state: str) -> str:
         return self.view(state).inner_text()
+
+    def accessibility_violations(self) -> list[str]:
+        """axe-core's findings (WCAG rules) inside the Authenticator, as 'rule (impact): target' lines.
+        axe-core comes from npm with the browser app's dependencies (make amplify-app)."""
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(path=str(AXE))
+        found = self.page.evaluate("""async () => {
+            const result = await window.axe.run('.amplify-nb-authenticator', {resultTypes: ['violations']});
+            return result.violations.flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+        }""")
+        return list(found)
 
     def screenshot(self, name: str) -> Path:
         """A picture of the whole Authenticator, numbered in the order taken."""

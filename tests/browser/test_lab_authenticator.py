@@ -38,7 +38,9 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
     ui.run_all_cells()
 
     ui.view("signIn")
+    violations: dict[str, list[str]] = {}  # axe-core's WCAG findings in each state the user sees
     ui.screenshot("signIn")
+    violations["signIn"] = ui.accessibility_violations()
     ui.fill("signIn", "Email", "someone-else@example.com")  # typed, then the user decides to sign up instead
     ui.click("signIn", "Create Account")
 
@@ -57,6 +59,7 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
     assert "Your passwords must match" in rules.nth(1).inner_text()
     assert ui.view("signUp").locator("button.amplify-nb-submit").is_disabled()
     ui.screenshot("signUp-rules")
+    violations["signUp-rules"] = ui.accessibility_violations()
     password.fill(PASSWORD)
     ui.view("signUp").locator("button[aria-controls]").first.click()  # show the password: it is the one typed
     assert password.get_attribute("type") == "text" and password.input_value() == PASSWORD
@@ -71,6 +74,7 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
     ui.click("confirmSignUp", "Confirm")
     assert ui.error_text("confirmSignUp")  # a wrong code is refused, inline
     ui.screenshot("confirmSignUp-wrong-code")
+    violations["confirmSignUp-wrong-code"] = ui.accessibility_violations()
     ui.fill("confirmSignUp", "Confirmation Code", code)
     ui.click("confirmSignUp", "Confirm")
 
@@ -80,6 +84,7 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
     ui.wait_focus("password")  # the first empty field
     ui.fill("signIn", "Password", PASSWORD)
     ui.screenshot("signIn-confirmed")
+    violations["signIn-confirmed"] = ui.accessibility_violations()
     ui.field("signIn", "Password").press("Enter")  # Enter submits
 
     ui.view("TOTPSetup")
@@ -93,15 +98,18 @@ def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, l
     assert ui.page.evaluate("navigator.clipboard.readText()") == secret
     assert ui.field("TOTPSetup", "Code").get_attribute("autocomplete") == "one-time-code"
     ui.screenshot("TOTPSetup")
+    violations["TOTPSetup"] = ui.accessibility_violations()
     ui.fill("TOTPSetup", "Code", pyotp.TOTP(secret).now())
     ui.field("TOTPSetup", "Code").press("Enter")
 
     signed_in = ui.view("signedIn")
     assert f"Hello, {EMAIL}" in signed_in.inner_text()
     ui.screenshot("signedIn")
+    violations["signedIn"] = ui.accessibility_violations()
     ui.click("signedIn", "Sign Out")
     ui.view("signIn")
     ui.screenshot("signedOut")
+    assert violations == {state: [] for state in violations}
     assert sorted(path.name for path in ui.shots.iterdir()) == [
         "01-signIn.png", "02-signUp-rules.png", "03-confirmSignUp-wrong-code.png", "04-signIn-confirmed.png",
         "05-TOTPSetup.png", "06-signedIn.png", "07-signedOut.png"]
