@@ -26,6 +26,7 @@ sandbox: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check amplify_nb tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The browser tests drive Debian's chromium (never a downloaded browser): installed when missing.
 APT_CHROMIUM = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null

@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+__all__ = ["build_parser", "main"]
+
 
 def _sandbox(args: argparse.Namespace) -> int:
     from .sandbox import Sandbox

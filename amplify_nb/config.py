@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigurationError
+from .steps import FLOWS
+
+__all__ = ["AuthConfig", "default_source", "from_mapping", "load_config", "parse_aws_exports"]
 
 _REGION = (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$"), "an AWS region such as us-east-1")
 _POOL_ID = (re.compile(r"^[\w-]+_[0-9a-zA-Z]+$"), "a user pool id such as us-east-1_AbCdEf123")
 _CLIENT_ID = (re.compile(r"^[\w+]+$"), "an app client id (letters and digits)")
 _IDENTITY_POOL = (re.compile(r"^[\w-]+:[0-9a-f-]+$"), "an identity pool id such as us-east-1:<uuid>")
 _URL = (re.compile(r"^https?://[^\s/]+\S*$"), "an http:// or https:// URL")
-_FLOWS = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH")
 _ENV_ENDPOINTS = {"cognito-idp": "COGNITO_IDENTITY_PROVIDER", "cognito-identity": "COGNITO_IDENTITY",
                   "sts": "STS", "s3": "S3"}
 _LIST = (list, tuple)
@@ -43,7 +45,7 @@ class AuthConfig:
     identity_pool_id: str | None = None
     identity_pool_region: str | None = None
     allow_guest_access: bool = False
-    authentication_flow_type: str = "USER_SRP_AUTH"
+    authentication_flow_type: str = FLOWS[0]
     oauth: Mapping[str, Any] = field(default_factory=dict)
     mfa_configuration: str = "OFF"
     mfa_methods: tuple[str, ...] = ()
@@ -74,17 +76,22 @@ class AuthConfig:
         return replace(self, **changes)
 
 
+def default_source() -> str | None:
+    """Where a configuration is found when none is given: $AMPLIFY_NB_CONFIG, then ./amplify_outputs.json
+    (None: neither)."""
+    env = os.environ.get("AMPLIFY_NB_CONFIG")
+    if env:
+        return env
+    return "amplify_outputs.json" if Path("amplify_outputs.json").is_file() else None
+
+
 def load_config(source: Any = None) -> AuthConfig:
-    """AuthConfig from any accepted source; None means $AMPLIFY_NB_CONFIG, then ./amplify_outputs.json."""
+    """AuthConfig from any accepted source; None means the default_source()."""
     if isinstance(source, AuthConfig):
         return source
     if source is None:
-        env = os.environ.get("AMPLIFY_NB_CONFIG")
-        if env:
-            source = env
-        elif Path("amplify_outputs.json").is_file():
-            source = "amplify_outputs.json"
-        else:
+        source = default_source()
+        if source is None:
             raise ConfigurationError("No configuration given: pass a path or dict, set $AMPLIFY_NB_CONFIG, "
                                      "or put amplify_outputs.json in the working directory", source="configure()")
     if isinstance(source, (str, os.PathLike)):
@@ -173,7 +180,8 @@ def parse_aws_exports(text: str, source: str = "aws-exports.js") -> dict[str, An
     if depth:
         raise ConfigurationError("The object literal is not closed (a '}' is missing)", source=source)
     try:
-        return json.loads("".join(out))
+        parsed: dict[str, Any] = json.loads("".join(out))  # an object: the literal opened with "{"
+        return parsed
     except json.JSONDecodeError as exc:
         raise ConfigurationError(f"Cannot read the object literal (line {first_line + exc.lineno}: {exc.msg})",
                                  source=source) from None
@@ -345,7 +353,7 @@ def _from_native(data: Mapping[str, Any], source: str) -> AuthConfig:
         identity_pool_region=_get(identity, "Region", source, identity_path, required=False, form=_REGION) or region,
         allow_guest_access=bool(identity_pool_id),
         authentication_flow_type=_get(options, "authenticationFlowType", source, options_path, required=False,
-                                      choices=_FLOWS) or "USER_SRP_AUTH",
+                                      choices=FLOWS) or FLOWS[0],
         oauth=_obj(options, "OAuth", source, options_path),
         mfa_configuration=_get(options, "mfaConfiguration", source, options_path, required=False,
                                choices=("OFF", "ON", "OPTIONAL")) or "OFF",
@@ -396,7 +404,7 @@ def _from_configure_dict(data: Mapping[str, Any], source: str) -> AuthConfig:
                               or auth["region"]),
         allow_guest_access=not _flag(auth, "mandatorySignIn", source, "Auth", False),
         authentication_flow_type=_get(auth, "authenticationFlowType", source, "Auth", required=False,
-                                      choices=_FLOWS) or "USER_SRP_AUTH",
+                                      choices=FLOWS) or FLOWS[0],
         oauth=_obj(auth, "oauth", source, "Auth"),
         client_metadata=dict(metadata),
         endpoints=_endpoints(custom, source, "amplify_nb"),

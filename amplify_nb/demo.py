@@ -21,6 +21,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+__all__ = ["CELL_TIMEOUT", "QUICKSTART", "execute_notebook", "free_port", "jupyterlab_command", "notebooks_dir",
+           "printed_text", "run_headless", "run_jupyterlab", "start_sandbox", "write_lab_setting"]
+
 QUICKSTART = "01_quickstart.ipynb"
 CELL_TIMEOUT = 180
 

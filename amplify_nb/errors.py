@@ -25,6 +25,29 @@ service's own message, which never echoes them, plus names the caller chose.
 
 from __future__ import annotations
 
+__all__ = [
+    "SERVICE_ERRORS",
+    "AmplifyNbError",
+    "CodeMismatchError",
+    "ConfigurationError",
+    "ExpiredCodeError",
+    "InvalidParameterError",
+    "InvalidPasswordError",
+    "LimitExceededError",
+    "NetworkError",
+    "NotAuthenticatedError",
+    "NotAuthorizedError",
+    "PasswordResetRequiredError",
+    "ServiceError",
+    "StorageError",
+    "TriggerError",
+    "UserNotConfirmedError",
+    "UserNotFoundError",
+    "UsernameExistsError",
+    "ValidationError",
+    "service_error",
+]
+
 
 class AmplifyNbError(Exception):
     """Root of every error amplify_nb raises on purpose."""

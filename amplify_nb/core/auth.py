@@ -1,42 +1,97 @@
-"""Auth: the session facade the magics and the widget both drive. Thread-safe; one per name.
+"""The user-pool half of ``amplify_nb.Auth``, the session facade the magics and the widget both drive.
 
-Names follow Amplify JS's Auth category in snake_case. Each method validates its arguments before any
-network call and raises a typed error from errors.py; a challenge is a SignInResult, not an error.
+Thread-safe; one per name ("a session" is a named Auth everywhere in amplify_nb). Names follow Amplify
+JS's Auth category in snake_case. Each method validates its arguments before any network call and raises
+a typed error from errors.py; a challenge is a SignInResult, not an error. Every public method is an
+``operation``: one lock, one trace, one failure event. The public class, with the identity-pool
+credentials added, is ``amplify_nb.credentials.auth.Auth``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from ..config import AuthConfig, load_config
-from ..errors import ValidationError
+from ..errors import AmplifyNbError, ValidationError
 from .flows import account, mfa, signin, signup
 from .flows.results import AuthUser, CodeDelivery, SignInResult, SignUpResult
-from .session import SessionState
+from .session import CoreSession, SessionState
 from .storage import MemoryStorage, check_storage
 from .tokens import Clock, Tokens, system_clock
 from .trace import Trace
+from .transport import ClientFactory
 
-_registry: dict[str, Auth] = {}
+__all__ = ["Method", "UserPoolAuth", "get_session", "operation"]
+
+_registry: dict[str, UserPoolAuth] = {}
 _registry_lock = threading.Lock()
 
 
-def get_session(name: str = "default") -> Auth | None:
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="UserPoolAuth")
+Method = Callable[Concatenate[S, P], R]
+
+
+def operation(failure: str | None = None, who: Callable[..., str | None] | None = None, *, locked: bool = True
+              ) -> Callable[[Method[S, P, R]], Method[S, P, R]]:
+    """One public call of the facade, as every one is made: under the session's lock (``locked``; reads
+    that must not wait behind a sign-in or a sign-out, such as ``current_session``, take none), recorded
+    in a trace of its own from its first Cognito call on (a token refresh it needs included), and, when
+    Cognito or the network fails it, announced as the Hub event ``failure`` with ``{"username": who(...)}``.
+    A refused argument (ValidationError) is the caller's mistake, made before any call: no event. A call
+    that reaches Cognito not at all leaves ``auth.trace`` as it was: the last flow that did."""
+    def wrap(method: Method[S, P, R]) -> Method[S, P, R]:
+        @functools.wraps(method)
+        def run(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+            with self._op_lock if locked else contextlib.nullcontext():
+                client = self._state.client
+                previous = client.trace
+                client.new_trace()
+                login = who(self, *args, **kwargs) if who is not None else None
+                try:
+                    return method(self, *args, **kwargs)
+                except ValidationError:
+                    raise
+                except AmplifyNbError as exc:
+                    if failure is not None:
+                        self._state.emit(failure, {"username": login}, str(exc))
+                    raise
+                finally:
+                    if not len(client.trace):
+                        client.trace = previous
+        return cast("Method[S, P, R]", run)
+    return wrap
+
+
+def _username(_auth: UserPoolAuth, username: Any = None, *_args: Any, **_kwargs: Any) -> str | None:
+    return username if isinstance(username, str) else None
+
+
+def _pending_login(auth: UserPoolAuth, *_args: Any, **_kwargs: Any) -> str | None:
+    pending = auth._state.pending
+    return pending.login_id if pending else None
+
+
+def get_session(name: str = "default") -> UserPoolAuth | None:
     """The Auth most recently created under this name in this process, if any."""
     with _registry_lock:
         return _registry.get(name)
 
 
-class Auth:
+class UserPoolAuth:
     def __init__(self, config: Any = None, name: str = "default", storage: Any = None, *,
-                 clock: Clock = system_clock):
+                 clock: Clock = system_clock, transport: ClientFactory | None = None):
         if not isinstance(name, str) or not name.strip() or len(name) > 64:
             raise ValidationError("name must be a non-empty string of at most 64 characters", field="name")
         self.name = name
         self.config: AuthConfig = load_config(config)
         storage = check_storage(MemoryStorage() if storage is None else storage)
-        self._state = SessionState(name, self.config, storage, clock)
+        self._state = SessionState(name, self.config, storage, clock, transport)
         self._op_lock = threading.RLock()
         with _registry_lock:
             _registry[name] = self
@@ -44,22 +99,22 @@ class Auth:
         self._state.emit("configured", {"user_pool_id": self.config.user_pool_id})
 
     # ---- sign-in --------------------------------------------------------------------------------
+    @operation("signIn_failure", _username)
     def sign_in(self, username: str, password: str | None = None, *, flow: str | None = None) -> SignInResult:
-        with self._op_lock:
-            return signin.sign_in(self._state, username, password, flow)
+        return signin.sign_in(self._state, username, password, flow)
 
+    @operation("signIn_failure", _pending_login)
     def confirm_sign_in(self, code: str, mfa_type: str | None = None) -> SignInResult:
-        with self._op_lock:
-            return signin.confirm_sign_in(self._state, code, mfa_type)
+        return signin.confirm_sign_in(self._state, code, mfa_type)
 
+    @operation("signIn_failure", _pending_login)
     def send_custom_challenge_answer(self, answer: str) -> SignInResult:
-        with self._op_lock:
-            return signin.send_custom_challenge_answer(self._state, answer)
+        return signin.send_custom_challenge_answer(self._state, answer)
 
+    @operation("completeNewPassword_failure", _pending_login)
     def complete_new_password(self, new_password: str, required_attributes: dict[str, str] | None = None
                               ) -> SignInResult:
-        with self._op_lock:
-            return signin.complete_new_password(self._state, new_password, required_attributes)
+        return signin.complete_new_password(self._state, new_password, required_attributes)
 
     @property
     def pending_challenge(self) -> str | None:
@@ -67,37 +122,39 @@ class Auth:
         return pending.name if pending else None
 
     # ---- sign-up and passwords ------------------------------------------------------------------
+    @operation("signUp_failure", _username)
     def sign_up(self, username: str, password: str, attributes: dict[str, str] | None = None,
                 validation_data: dict[str, str] | None = None) -> SignUpResult:
-        with self._op_lock:
-            return signup.sign_up(self._state, username, password, attributes, validation_data)
+        return signup.sign_up(self._state, username, password, attributes, validation_data)
 
+    @operation()
     def confirm_sign_up(self, username: str, code: str, force_alias_creation: bool = True) -> None:
-        with self._op_lock:
-            signup.confirm_sign_up(self._state, username, code, force_alias_creation)
+        signup.confirm_sign_up(self._state, username, code, force_alias_creation)
 
+    @operation()
     def resend_sign_up(self, username: str) -> CodeDelivery | None:
-        with self._op_lock:
-            return signup.resend_sign_up(self._state, username)
+        return signup.resend_sign_up(self._state, username)
 
+    @operation("forgotPassword_failure", _username)
     def forgot_password(self, username: str) -> CodeDelivery | None:
-        with self._op_lock:
-            return signup.forgot_password(self._state, username)
+        return signup.forgot_password(self._state, username)
 
+    @operation("forgotPasswordSubmit_failure", _username)
     def forgot_password_submit(self, username: str, code: str, new_password: str) -> None:
-        with self._op_lock:
-            signup.forgot_password_submit(self._state, username, code, new_password)
+        signup.forgot_password_submit(self._state, username, code, new_password)
 
+    @operation()
     def change_password(self, old_password: str, new_password: str) -> None:
-        with self._op_lock:
-            account.change_password(self._state, old_password, new_password)
+        account.change_password(self._state, old_password, new_password)
 
     # ---- the signed-in user ---------------------------------------------------------------------
+    @operation(locked=False)
     def current_session(self) -> Tokens:
         """Valid tokens, refreshed first when within the refresh margin of expiry (at most one refresh
         in flight however many threads ask)."""
         return self._state.current()
 
+    @operation(locked=False)
     def current_authenticated_user(self) -> AuthUser:
         return account.current_user(self._state)
 
@@ -105,42 +162,44 @@ class Auth:
     def is_signed_in(self) -> bool:
         return self._state.tokens() is not None
 
+    @operation(locked=False)
     def user_attributes(self) -> dict[str, str]:
         return account.user_attributes(self._state)
 
+    @operation()
     def update_user_attributes(self, attributes: dict[str, str]) -> dict[str, CodeDelivery]:
-        with self._op_lock:
-            return account.update_user_attributes(self._state, attributes)
+        return account.update_user_attributes(self._state, attributes)
 
+    @operation()
     def verify_current_user_attribute(self, name: str) -> CodeDelivery | None:
-        with self._op_lock:
-            return account.verify_attribute(self._state, name)
+        return account.verify_attribute(self._state, name)
 
+    @operation()
     def verify_current_user_attribute_submit(self, name: str, code: str) -> None:
-        with self._op_lock:
-            account.verify_attribute_submit(self._state, name, code)
+        account.verify_attribute_submit(self._state, name, code)
 
+    @operation()
     def delete_user(self) -> None:
-        with self._op_lock:
-            account.delete_user(self._state)
+        account.delete_user(self._state)
 
+    @operation()
     def sign_out(self, global_: bool = False) -> None:
-        with self._op_lock:
-            account.sign_out(self._state, global_)
+        account.sign_out(self._state, global_)
 
     # ---- MFA ------------------------------------------------------------------------------------
+    @operation()
     def setup_totp(self, issuer: str | None = None) -> mfa.TOTPSetup:
-        with self._op_lock:
-            return mfa.setup_totp(self._state, issuer)
+        return mfa.setup_totp(self._state, issuer)
 
+    @operation()
     def verify_totp_token(self, code: str, device_name: str | None = None) -> None:
-        with self._op_lock:
-            mfa.verify_totp_token(self._state, code, device_name)
+        mfa.verify_totp_token(self._state, code, device_name)
 
+    @operation()
     def set_preferred_mfa(self, method: str) -> None:
-        with self._op_lock:
-            mfa.set_preferred_mfa(self._state, method)
+        mfa.set_preferred_mfa(self._state, method)
 
+    @operation(locked=False)
     def get_preferred_mfa(self) -> str:
         return mfa.get_mfa_settings(self._state)[0]
 
@@ -151,10 +210,11 @@ class Auth:
         return self._state.client.trace
 
     @property
-    def session_state(self) -> SessionState:
-        """For the credentials layer and the views: the state this facade drives."""
+    def session_state(self) -> CoreSession:
+        """The part of this session's state the layers above the core use (see CoreSession)."""
         return self._state
 
     def __repr__(self) -> str:
-        who = self._state.tokens().username if self._state._loaded and self._state._tokens else None
+        tokens = self._state.tokens_in_memory()
+        who = tokens.username if tokens else None
         return f"Auth(name={self.name!r}, user_pool_id={self.config.user_pool_id!r}, signed_in_as={who!r})"

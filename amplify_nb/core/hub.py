@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+__all__ = ["AUTH_EVENTS", "Hub", "Listener"]
+
 log = logging.getLogger("amplify_nb.hub")
 Listener = Callable[[dict[str, Any]], Any]
 

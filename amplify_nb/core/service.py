@@ -1,8 +1,9 @@
 """One way to call an AWS service from amplify_nb: traced, with botocore's wire logs redacted, and with
 botocore's errors turned into the typed errors of errors.py (AWS error code and request id kept).
 
-Cognito's user-pool and identity-pool calls need no AWS credentials, so the boto3 clients made here are
-unsigned, unless a caller passes credentials (the sandbox's developer-identity call, for instance).
+Cognito's user-pool and identity-pool calls need no AWS credentials, so the clients made here are
+unsigned. Where they come from is the transport's business (core/transport.py): the process's shared
+botocore session by default, or a factory the caller injects (a fake at the network edge in unit tests).
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from typing import Any
 from ..config import AuthConfig
 from ..errors import NetworkError, service_error
 from .trace import Trace, TraceEntry, redact, redact_challenge_parameters, wire_logs_redacted
+from .transport import ClientFactory, unsigned_client
+
+__all__ = ["ServiceClient"]
 
 
 class ServiceClient:
     def __init__(self, config: AuthConfig, service: str, region: str, label: str,
-                 trace_source: Callable[[], Trace] | None = None):
+                 trace_source: Callable[[], Trace] | None = None, transport: ClientFactory | None = None):
         self.config = config
         self.service = service
         self.region = region
         self.label = label  # how errors name the service: "Cognito", "Cognito Identity"
         self.trace_source = trace_source or Trace
+        self._transport: ClientFactory = transport or unsigned_client
         self._boto: Any = None
         self._boto_lock = threading.Lock()
 
@@ -34,17 +39,10 @@ class ServiceClient:
 
     @property
     def boto(self) -> Any:
+        """The client, made by the transport on first use (botocore's by default, see transport.py)."""
         with self._boto_lock:
             if self._boto is None:
-                import boto3
-                from botocore import UNSIGNED
-                from botocore.config import Config
-
-                self._boto = boto3.session.Session().client(
-                    self.service, region_name=self.region, endpoint_url=self.config.endpoint(self.service),
-                    config=Config(signature_version=UNSIGNED, retries={"mode": "standard", "max_attempts": 2},
-                                  connect_timeout=5, read_timeout=30),
-                )
+                self._boto = self._transport(self.service, self.region, self.config.endpoint(self.service))
             return self._boto
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
@@ -68,9 +66,10 @@ class ServiceClient:
         except BotoCoreError as exc:
             self._record(operation, "NetworkError", challenge, params, {}, started)
             raise NetworkError(f"Cannot reach {self.label} at {self.endpoint} ({type(exc).__name__})") from None
-        public = result.get("ChallengeParameters") or {}
-        self._record(operation, "ok", result.get("ChallengeName") or challenge, params, public, started)
-        return result
+        answer: dict[str, Any] = result  # botocore parses every JSON answer into a dict
+        public = answer.get("ChallengeParameters") or {}
+        self._record(operation, "ok", answer.get("ChallengeName") or challenge, params, public, started)
+        return answer
 
     def _record(self, operation: str, outcome: str, challenge: str | None, params: Mapping[str, Any],
                 public: Mapping[str, str], started: float) -> None:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import AuthConfig
 from ..errors import AmplifyNbError, NetworkError, NotAuthenticatedError, NotAuthorizedError
-from .hub import Hub
-from .storage import Storage
+from .hub import AUTH_EVENTS, Hub
+from .storage import Storage, storage_key
 from .tokens import Clock, Tokens, TokenVerifier
+from .trace import Trace
+from .transport import ClientFactory
 from .userpool import UserPoolClient
+
+__all__ = ["REFRESH_RETRY_SECONDS", "CoreSession", "PendingChallenge", "SessionState"]
 
 # While Cognito is unreachable and the tokens still work, wait this long between refresh attempts
 # instead of paying a connection timeout on every call.
@@ -28,37 +32,76 @@ class PendingChallenge:
     """A sign-in waiting for the user's answer. Holds Cognito's Session, never a password or code."""
 
     name: str
-    session: str | None
+    cognito_session: str | None  # Cognito's opaque Session string, which each answer hands back
     username: str  # Cognito's internal username (USER_ID_FOR_SRP), used in every answer
     login_id: str  # what the user typed
     parameters: dict[str, str] = field(default_factory=dict)
-    totp_secret_session: str | None = None
 
     def __repr__(self) -> str:
         return f"PendingChallenge(name={self.name!r}, username={self.username!r})"
 
 
+class CoreSession(Protocol):
+    """What the layers above the core (credentials) may use of a session: who it is, its configuration,
+    clock, storage and transport, its Hub events, its tokens and the trace of its current flow. The rest
+    of SessionState (pending challenges, the refresh machinery, the user-pool client) is the core's."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def config(self) -> AuthConfig: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def storage(self) -> Storage: ...
+
+    @property
+    def transport(self) -> ClientFactory | None: ...
+
+    @property
+    def trace(self) -> Trace: ...
+
+    def emit(self, event: str, data: Any = None, message: str | None = None) -> None: ...
+
+    def tokens(self) -> Tokens | None: ...
+
+    def current(self) -> Tokens: ...
+
+
 class SessionState:
-    def __init__(self, name: str, config: AuthConfig, storage: Storage, clock: Clock):
+    """The state of one named session (an Auth): its tokens, a pending challenge, and refreshing them."""
+
+    def __init__(self, name: str, config: AuthConfig, storage: Storage, clock: Clock,
+                 transport: ClientFactory | None = None):
         self.name = name
         self.config = config
         self.storage = storage
         self.clock = clock
-        self.client = UserPoolClient(config, clock)
+        self.transport = transport  # None: the process's shared botocore session (core/transport.py)
+        self.client = UserPoolClient(config, transport)
         self.verifier = TokenVerifier(config, clock)
         self.lock = threading.RLock()
         self.refresh_lock = threading.Lock()
         self.pending: PendingChallenge | None = None
         self._tokens: Tokens | None = None
         self._loaded = False
-        self.refresh_count = 0
         self._retry_refresh_at = 0.0
 
     @property
     def storage_key(self) -> str:
-        return f"amplify_nb.{self.name}.{self.config.user_pool_client_id}.tokens"
+        return storage_key(self.name, self.config.user_pool_client_id, "tokens")
+
+    @property
+    def trace(self) -> Trace:
+        """The Cognito calls of the session's current flow (see core.auth.operation)."""
+        return self.client.trace
 
     def emit(self, event: str, data: Any = None, message: str | None = None) -> None:
+        if event not in AUTH_EVENTS:  # one vocabulary of events: a name not in it is a bug here, not news
+            raise ValueError(f"{event!r} is not an auth event")
         payload = {"event": event, "data": data, "session": self.name}
         if message:
             payload["message"] = message
@@ -76,6 +119,11 @@ class SessionState:
                 self._tokens = self.verifier.restore(stored) if stored else None
                 self._loaded = True
             return self._tokens
+
+    def tokens_in_memory(self) -> Tokens | None:
+        """The tokens if already loaded, without reading storage (for a repr, which must not do I/O)."""
+        with self.lock:
+            return self._tokens if self._loaded else None
 
     def store(self, tokens: Tokens) -> None:
         with self.lock:
@@ -112,13 +160,9 @@ class SessionState:
             self.forget()
             self.emit("tokenRefresh_failure", message="no refresh token")
             raise NotAuthenticatedError("The session has expired and has no refresh token; sign in again")
-        params = {"REFRESH_TOKEN": tokens.refresh_token}
         # Cognito hashes the refresh's SECRET_HASH with the internal username, not the alias the user
         # typed (the pycognito#18 failure): the access token's `username` claim is exactly that.
-        secret_hash = self.client.secret_hash(tokens.username)
-        if secret_hash:
-            params["SECRET_HASH"] = secret_hash
-        self.refresh_count += 1
+        params = self.client.with_secret_hash({"REFRESH_TOKEN": tokens.refresh_token}, tokens.username)
         try:
             result = self.client.call("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=params,
                                       ClientId=self.config.user_pool_client_id,

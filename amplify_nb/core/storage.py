@@ -12,11 +12,20 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from ..errors import StorageError
 
+__all__ = ["FileStorage", "MemoryStorage", "Storage", "check_storage", "storage_key"]
+
 _FORMAT = "amplify_nb.storage/1"
+
+
+def storage_key(session: str, *parts: str) -> str:
+    """The one scheme of the keys a session keeps in its storage: ``amplify_nb.<session>.<part>...``
+    (tokens under the app client id, identity ids under the identity pool id, ...), so that several
+    sessions, clients and pools share one storage without meeting."""
+    return ".".join(("amplify_nb", session, *parts))
 
 
 @runtime_checkable
@@ -31,7 +40,7 @@ def check_storage(storage: Any) -> Storage:
     missing = [m for m in ("set_item", "get_item", "remove_item", "clear") if not callable(getattr(storage, m, None))]
     if missing:
         raise StorageError(f"{type(storage).__name__} is not a storage: it lacks {', '.join(missing)}")
-    return storage
+    return cast(Storage, storage)  # duck-typed: it has every method the protocol names
 
 
 class MemoryStorage:

@@ -16,6 +16,8 @@ from typing import Any
 from ..config import AuthConfig
 from ..errors import NetworkError, NotAuthorizedError, StorageError
 
+__all__ = ["MAX_REFRESH_MARGIN", "Clock", "TokenVerifier", "Tokens", "mask"]
+
 Clock = Callable[[], float]
 system_clock: Clock = time.time
 
@@ -120,7 +122,7 @@ class TokenVerifier:
             raise NotAuthorizedError(f"The {token_use} token has expired", code="TokenExpired")
         if float(claims.get("iat", now)) > now + self._leeway:
             raise NotAuthorizedError(f"The {token_use} token was issued in the future", code="InvalidToken")
-        return claims
+        return dict(claims)
 
     def tokens(self, result: Mapping[str, Any], previous: Tokens | None = None) -> Tokens:
         """Verified Tokens from a Cognito AuthenticationResult (a refresh keeps the refresh token)."""

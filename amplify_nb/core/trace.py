@@ -21,6 +21,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = ["Trace", "TraceEntry", "redact", "redact_body", "redact_challenge_parameters", "redact_value",
+           "wire_logs_redacted"]
+
 # Request/response members shown as they are; everything else is redacted.
 _PUBLIC_KEYS = {
     "AuthFlow", "ClientId", "ChallengeName", "USERNAME", "Username", "USER_ID_FOR_SRP", "TIMESTAMP",

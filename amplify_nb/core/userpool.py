@@ -3,20 +3,24 @@
 Everything that crosses to Cognito goes through ``UserPoolClient.call``: it records the call in the
 flow's trace with secrets redacted, and turns botocore's ClientError and connection errors into the
 typed errors of errors.py (keeping the AWS error code and request id). SRP math comes from pycognito's
-AWSSRP, made faster in two ways (gmpy2 and a precomputed client ephemeral, see below), and never left
-holding the password.
+AWSSRP, subclassed to be faster in two ways (gmpy2 and a precomputed client ephemeral, see below; nothing
+is patched into pycognito), and never left holding the password.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from ..config import AuthConfig
 from .service import ServiceClient
 from .trace import Trace
+from .transport import ClientFactory
+
+__all__ = ["EPHEMERALS", "EphemeralPool", "SrpRound", "UserPoolClient"]
 
 try:  # ~8x faster 3072-bit modular exponentiation when gmpy2 is installed (extra "fast")
     import gmpy2
@@ -25,21 +29,51 @@ try:  # ~8x faster 3072-bit modular exponentiation when gmpy2 is installed (extr
         return int(gmpy2.powmod(base, exponent, modulus))
     FAST_MATH = True
 except ImportError:  # pragma: no cover - depends on the platform's wheels
-    _powmod = pow
+    def _powmod(base: int, exponent: int, modulus: int) -> int:
+        return pow(base, exponent, modulus)
     FAST_MATH = False
 
 
-def _pycognito_srp() -> Any:
-    """pycognito's SRP module, with its modular exponentiation swapped for gmpy2's.
+@functools.cache
+def _srp_class() -> Any:
+    """pycognito's AWSSRP, subclassed so that its modular exponentiations are made by ``_powmod``.
 
-    pycognito computes with the builtin ``pow`` by module-global name lookup; giving that module a
-    ``pow`` of its own changes the speed of the same math, not its result.
+    Made on first use (pycognito imports boto3 and requests). Nothing is assigned into pycognito's
+    modules: other users of pycognito in the process keep pycognito exactly as shipped.
     """
     from pycognito import aws_srp
 
-    if FAST_MATH and getattr(aws_srp, "pow", None) is not _powmod:
-        aws_srp.pow = _powmod
-    return aws_srp
+    class FastSRP(aws_srp.AWSSRP):  # type: ignore[misc]
+        """The client ephemeral comes from an EphemeralPool (made ahead of time, see there); the
+        password-dependent key is pycognito's formula through pycognito's helpers, with ``_powmod``."""
+
+        def __init__(self, *args: Any, ephemeral: tuple[int, int], **kwargs: Any):
+            self._ephemeral = ephemeral  # read by AWSSRP.__init__ through the two methods below
+            super().__init__(*args, **kwargs)
+
+        def generate_random_small_a(self) -> int:
+            return self._ephemeral[0]
+
+        def calculate_a(self) -> int:
+            return self._ephemeral[1]
+
+        def get_password_authentication_key(self, username: str, password: str, server_b_value: int,
+                                            salt: str) -> bytes:
+            big_n, g = self.big_n, self.val_g
+            if server_b_value % big_n == 0:  # SRP-6a: a client must abort on B = 0 (mod N)
+                raise ValueError("Safety check for B failed")
+            u_value = aws_srp.calculate_u(self.large_a_value, server_b_value)
+            if u_value == 0:
+                raise ValueError("U cannot be zero.")
+            pool = self.pool_id.split("_")[1]
+            secret = aws_srp.hash_sha256(f"{pool}{username}:{password}".encode())
+            x_value = aws_srp.hex_to_long(aws_srp.hex_hash(aws_srp.pad_hex(salt) + secret))
+            base = server_b_value - self.val_k * _powmod(g, x_value, big_n)
+            s_value = _powmod(base, self.small_a_value + u_value * x_value, big_n)
+            return bytes(aws_srp.compute_hkdf(bytearray.fromhex(aws_srp.pad_hex(s_value)),
+                                              bytearray.fromhex(aws_srp.pad_hex(aws_srp.long_to_hex(u_value)))))
+
+    return FastSRP
 
 
 class EphemeralPool:
@@ -53,10 +87,14 @@ class EphemeralPool:
 
     @staticmethod
     def _make() -> tuple[int, int]:
-        srp = _pycognito_srp()
-        big_n, g = srp.hex_to_long(srp.N_HEX), srp.hex_to_long(srp.G_HEX)
-        small_a = srp.get_random(128) % big_n
-        return small_a, _powmod(g, small_a, big_n)
+        from pycognito import aws_srp
+
+        big_n, g = aws_srp.hex_to_long(aws_srp.N_HEX), aws_srp.hex_to_long(aws_srp.G_HEX)
+        while True:
+            small_a = aws_srp.get_random(128) % big_n
+            big_a = _powmod(g, small_a, big_n)
+            if big_a % big_n:  # SRP-6a's safety check on A, as pycognito's calculate_a makes it
+                return small_a, big_a
 
     def take(self) -> tuple[int, int]:
         with self._lock:
@@ -78,32 +116,35 @@ class EphemeralPool:
                 self._filling = False
         threading.Thread(target=fill, name="amplify_nb-srp-ephemeral", daemon=True).start()
 
+    def discard(self) -> None:
+        """Drop what was made: a forked child must not use the ephemeral its parent may use too."""
+        self._lock = threading.Lock()  # the parent's lock may have been held at the fork
+        self._ready, self._filling = [], False
+
+
+# An ephemeral depends on nothing but the SRP group (not the pool, the user or the password) and each
+# is taken once, so one pool serves every Auth in the process: a new Auth finds one already made.
+EPHEMERALS = EphemeralPool()
+os.register_at_fork(after_in_child=EPHEMERALS.discard)
+
 
 class SrpRound:
     """One USER_SRP_AUTH exchange; holds the password only inside ``answer``."""
 
     def __init__(self, client: UserPoolClient, username: str, ephemeral: tuple[int, int]):
-        aws_srp = _pycognito_srp()
-
-        class _Precomputed(aws_srp.AWSSRP):  # uses the ephemeral made ahead of time
-            def generate_random_small_a(self) -> int:
-                return ephemeral[0]
-
-            def calculate_a(self) -> int:
-                return ephemeral[1]
-
-        self._srp = _Precomputed(username, None, client.config.user_pool_id, client.config.user_pool_client_id,
-                                 client=client.boto, client_secret=client.config.client_secret)
-        self.username = username
+        self._srp = _srp_class()(username, None, client.config.user_pool_id, client.config.user_pool_client_id,
+                                 client=client.boto, client_secret=client.config.client_secret,
+                                 ephemeral=ephemeral)
 
     def auth_parameters(self) -> dict[str, str]:
-        return self._srp.get_auth_params()
+        return cast(dict[str, str], self._srp.get_auth_params())
 
     def answer(self, challenge_parameters: Mapping[str, str], request_parameters: Mapping[str, str],
                password: str) -> dict[str, str]:
         self._srp.password = password
         try:
-            return self._srp.process_challenge(dict(challenge_parameters), dict(request_parameters))
+            return cast(dict[str, str], self._srp.process_challenge(dict(challenge_parameters),
+                                                                    dict(request_parameters)))
         finally:
             self._srp.password = None
 
@@ -111,12 +152,11 @@ class SrpRound:
 class UserPoolClient(ServiceClient):
     """boto3's cognito-idp client for one config, unsigned (user-pool calls need no AWS credentials)."""
 
-    def __init__(self, config: AuthConfig, clock: Callable[[], float] = time.time):
-        super().__init__(config, "cognito-idp", config.region, "Cognito")
-        self._clock = clock
+    def __init__(self, config: AuthConfig, transport: ClientFactory | None = None):
+        super().__init__(config, "cognito-idp", config.region, "Cognito", transport=transport)
         self.trace = Trace()
         self.trace_source = lambda: self.trace
-        self.ephemerals = EphemeralPool()
+        self.ephemerals = EPHEMERALS
 
     def new_trace(self) -> Trace:
         """Start recording a new flow; the previous trace stays readable until then."""
@@ -124,11 +164,20 @@ class UserPoolClient(ServiceClient):
         return self.trace
 
     def secret_hash(self, username: str) -> str | None:
-        """SECRET_HASH for clients with a secret: Base64(HMAC-SHA256(secret, username + client id))."""
+        """SECRET_HASH for clients with a secret: Base64(HMAC-SHA256(secret, username + client id)).
+        The one place amplify_nb computes it (pycognito's helper); callers add it with ``with_secret_hash``."""
         if not self.config.client_secret:
             return None
-        return _pycognito_srp().AWSSRP.get_secret_hash(username, self.config.user_pool_client_id,
-                                                        self.config.client_secret)
+        return str(_srp_class().get_secret_hash(username, self.config.user_pool_client_id, self.config.client_secret))
+
+    def with_secret_hash(self, params: dict[str, Any], username: str, key: str = "SECRET_HASH") -> dict[str, Any]:
+        """``params`` with the secret hash under ``key`` when the app client has a secret (InitiateAuth and
+        RespondToAuthChallenge name it SECRET_HASH, SignUp and the other user calls SecretHash). Cognito
+        hashes with the username it knows the user by in that call: for a refresh, the internal one."""
+        secret_hash = self.secret_hash(username)
+        if secret_hash:
+            params[key] = secret_hash
+        return params
 
     def srp_round(self, username: str) -> SrpRound:
         return SrpRound(self, username, self.ephemerals.take())

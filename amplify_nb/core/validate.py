@@ -12,6 +12,8 @@ from typing import Any
 
 from ..errors import ValidationError
 
+__all__ = ["answer", "attribute_list", "attributes", "code", "password", "username"]
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CODE_SEPARATORS = re.compile(r"[\s-]+")
 

@@ -2,3 +2,5 @@
 
 ``amplify_nb.Auth`` is credentials.auth.Auth: the core session plus these methods.
 """
+
+__all__: list[str] = []

@@ -1,8 +1,9 @@
-"""The public ``amplify_nb.Auth``: the user-pool session of core, plus identity-pool credentials.
+"""The public ``amplify_nb.Auth``: the user-pool session of the core, plus identity-pool credentials.
 
-Credentials live in this layer (above core, per the design's layering), so this subclass adds them to
-the facade: federated_sign_in, current_credentials, essential_credentials, boto3_session,
-storage_options. boto3, botocore and aiobotocore are imported only when one of these is first used.
+Credentials live in this layer (above the core, per the design's layering), so this subclass adds them
+to the core's UserPoolAuth: federated_sign_in, current_credentials, essential_credentials, boto3_session,
+storage_options. It uses the core through CoreSession only. boto3, botocore and aiobotocore are
+imported only when one of these is first used.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import contextlib
 import threading
 from typing import Any
 
-from ..core.auth import Auth as UserPoolAuth
+from ..core.auth import UserPoolAuth, operation
 from ..errors import AmplifyNbError, StorageError, ValidationError
 from .federation import Federation
 from .manager import AwsCredentials, CredentialsManager
-from .process import save_config
+from .saved_config import save_config
+
+__all__ = ["Auth"]
 
 
 class Auth(UserPoolAuth):
@@ -23,32 +26,31 @@ class Auth(UserPoolAuth):
         super().__init__(config, name, storage, **options)
         self._federation = Federation(self.session_state)
         self.credentials_manager = CredentialsManager(self.session_state, self._federation)
-        self._sessions: dict[str | None, Any] = {}
+        self._boto3_sessions: dict[str | None, Any] = {}
         self._storage_options: dict[str, Any] | None = None
-        self._sessions_lock = threading.Lock()
+        self._boto3_lock = threading.Lock()
         # Recorded beside the tokens so that `amplify-nb credential-process --name` can resume this session.
         # An unusable storage is reported when the session is used, by the call that needs it.
         with contextlib.suppress(StorageError):
             save_config(self.session_state.storage, name, self.config)
 
     # ---- who -----------------------------------------------------------------------------------
+    @operation()
     def federated_sign_in(self, provider: str, token: str, expires_at: Any = None,
                           user: dict[str, Any] | None = None) -> AwsCredentials:
         """Sign in with a provider's token (google, facebook, amazon, developer, or an OIDC issuer URL)
         and return the identity pool's credentials for it."""
-        with self._op_lock:
-            if self.session_state.tokens() is not None:
-                raise ValidationError("A user-pool user is signed in; call sign_out() before federated_sign_in()")
-            data = self._federation.sign_in(provider, token, expires_at, user)
-            self.credentials_manager.clear()
-            self.session_state.client.new_trace()
-            try:
-                credentials = self.credentials_manager.get()
-            except AmplifyNbError:
-                self._federation.clear()
-                raise
-            self.session_state.emit("signIn", {"provider": data["provider"], "identity_id": credentials.identity_id})
-            return credentials
+        if self.session_state.tokens() is not None:
+            raise ValidationError("A user-pool user is signed in; call sign_out() before federated_sign_in()")
+        data = self._federation.sign_in(provider, token, expires_at, user)
+        self.credentials_manager.clear()
+        try:
+            credentials = self.credentials_manager.get()
+        except AmplifyNbError:
+            self._federation.clear()
+            raise
+        self.session_state.emit("signIn", {"provider": data["provider"], "identity_id": credentials.identity_id})
+        return credentials
 
     @property
     def federated_user(self) -> dict[str, Any] | None:
@@ -59,16 +61,17 @@ class Auth(UserPoolAuth):
     def is_signed_in(self) -> bool:
         return super().is_signed_in or self._federation.user is not None
 
+    @operation()
     def sign_out(self, global_: bool = False) -> None:
-        with self._op_lock:
-            federated = self._federation.user
-            super().sign_out(global_)
-            self._federation.clear()
-            self.credentials_manager.clear()
-            if federated is not None:
-                self.session_state.emit("signOut", {"provider": federated["provider"]})
+        federated = self._federation.user
+        super().sign_out(global_)
+        self._federation.clear()
+        self.credentials_manager.clear()
+        if federated is not None:
+            self.session_state.emit("signOut", {"provider": federated["provider"]})
 
     # ---- credentials ---------------------------------------------------------------------------
+    @operation(locked=False)  # single-flight in the manager: a caller never waits behind a sign-in
     def current_credentials(self) -> AwsCredentials:
         """Identity-pool credentials for the signed-in (or federated, or guest) caller; fetched once and
         reused until they are due, then refreshed by one caller however many threads ask."""
@@ -85,10 +88,10 @@ class Auth(UserPoolAuth):
         """A boto3.Session whose credentials refresh themselves (deferred until the first call)."""
         from .botocore_provider import make_boto3_session
 
-        with self._sessions_lock:
-            if region_name not in self._sessions:
-                self._sessions[region_name] = make_boto3_session(self.credentials_manager, region_name)
-            return self._sessions[region_name]
+        with self._boto3_lock:
+            if region_name not in self._boto3_sessions:
+                self._boto3_sessions[region_name] = make_boto3_session(self.credentials_manager, region_name)
+            return self._boto3_sessions[region_name]
 
     def set_default_boto3_session(self, region_name: str | None = None) -> Any:
         """Make boto3's default session this one, for libraries that use it (awswrangler, ...)."""
@@ -103,10 +106,10 @@ class Auth(UserPoolAuth):
         s3fs gets an aiobotocore session whose credentials refresh, not frozen keys."""
         from .botocore_provider import make_aio_session
 
-        with self._sessions_lock:
+        with self._boto3_lock:
             if self._storage_options is None:
                 config = self.config
-                client_kwargs = {"region_name": config.storage_region or config.region}
+                client_kwargs: dict[str, str | None] = {"region_name": config.storage_region or config.region}
                 if config.endpoint("s3"):
                     client_kwargs["endpoint_url"] = config.endpoint("s3")
                 self._storage_options = {"session": make_aio_session(self.credentials_manager),

@@ -9,7 +9,6 @@ Credentials are deferred: nothing is fetched until the first AWS call.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from datetime import datetime, timezone
 from typing import Any
@@ -18,7 +17,18 @@ import boto3
 import botocore.session
 from botocore.credentials import CredentialProvider, DeferredRefreshableCredentials
 
+from ..core.transport import CREATE_LOCK, shared_loader
 from .manager import CredentialsManager, refresh_windows
+
+__all__ = [
+    "METHOD",
+    "AmplifyCredentialProvider",
+    "EndpointSession",
+    "ScaledDeferredRefreshableCredentials",
+    "make_aio_session",
+    "make_boto3_session",
+    "refreshable_credentials",
+]
 
 METHOD = "amplify-nb"
 
@@ -49,7 +59,7 @@ class _ScaledWindows:
             return True
         expiry = self._expiry_time  # type: ignore[attr-defined]
         if manager is None or expiry is None:  # not loaded yet (deferred): botocore decides
-            return super().refresh_needed(refresh_in)  # type: ignore[misc]
+            return bool(super().refresh_needed(refresh_in))  # type: ignore[misc]
         # Asked on every request: botocore's own test subtracts timezone-aware datetimes, about half of the
         # lookup's cost inside a request (docs/benchmarks.md, issue 4); the same test in POSIX seconds on the
         # manager's clock, which time_fetcher wraps, costs a fraction. One tuple: threads never see a mixed pair.
@@ -111,28 +121,42 @@ class EndpointSession(boto3.session.Session):
         plain = not args and set(kwargs) <= {"region_name", "endpoint_url"} and kwargs.get("endpoint_url") is None
         kwargs = self._with_endpoint(service_name, kwargs)
         if not plain:
-            return super().client(service_name, *args, **kwargs)
+            with CREATE_LOCK:  # the data loader is shared by every session (core/transport.py)
+                return super().client(service_name, *args, **kwargs)
         key = (service_name, kwargs.get("region_name") or self.region_name)
         with self._clients_lock:
             if key not in self._clients:
-                self._clients[key] = super().client(service_name, **kwargs)
+                with CREATE_LOCK:
+                    self._clients[key] = super().client(service_name, **kwargs)
             return self._clients[key]
 
     def resource(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
-        return super().resource(service_name, *args, **self._with_endpoint(service_name, kwargs))
+        with CREATE_LOCK:
+            return super().resource(service_name, *args, **self._with_endpoint(service_name, kwargs))
 
 
 def make_boto3_session(manager: CredentialsManager, region_name: str | None = None) -> EndpointSession:
     """A boto3 Session whose credentials refresh themselves and whose clients use the configured endpoints."""
     config = manager.state.config
+    # A botocore session of its own, for credentials of its own; but the process's data loader, so that
+    # its clients do not parse botocore's endpoint data and service models again (core/transport.py).
     core = botocore.session.Session()
+    loader = shared_loader()
+    core.register_component("data_loader", loader)
     core.get_component("credential_provider").insert_before("env", AmplifyCredentialProvider(manager))
-    return EndpointSession(config, botocore_session=core,
-                           region_name=region_name or config.storage_region or config.region)
+    with CREATE_LOCK:
+        session = EndpointSession(config, botocore_session=core,
+                                  region_name=region_name or config.storage_region or config.region)
+        # Each boto3.Session appends boto3's data folder to its loader's search path: keep one copy in
+        # the shared loader, not one per session ever made.
+        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
 
 
 def make_aio_session(manager: CredentialsManager) -> Any:
     """An aiobotocore session (what s3fs takes) whose credentials refresh through the same manager."""
+    import asyncio  # here, not at the top: only s3fs users pay for it (~10 ms in a new process)
+
     from aiobotocore.credentials import AioDeferredRefreshableCredentials
     from aiobotocore.session import AioSession
 

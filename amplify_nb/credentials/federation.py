@@ -13,9 +13,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.session import SessionState
+from ..core.session import CoreSession
+from ..core.storage import storage_key
 from ..errors import NotAuthenticatedError, ValidationError
 from .identity import Login, provider_key
+
+__all__ = ["RENEW_MARGIN", "Federation", "token_fingerprint"]
 
 RENEW_MARGIN = 60.0  # ask the refresh handler this long before the provider token expires
 
@@ -48,12 +51,12 @@ def _expiry(value: Any, field: str) -> float | None:
 
 
 class Federation:
-    def __init__(self, state: SessionState):
+    def __init__(self, state: CoreSession):
         self.state = state
 
     @property
     def _key(self) -> str:
-        return f"amplify_nb.{self.state.name}.federated"
+        return storage_key(self.state.name, "federated")
 
     def _load(self) -> dict[str, Any] | None:
         raw = self.state.storage.get_item(self._key)

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.service import ServiceClient
-from ..core.session import SessionState
-from ..errors import ConfigurationError, NotAuthenticatedError, NotAuthorizedError, ValidationError
+from ..core.session import CoreSession
+from ..core.storage import storage_key
+from ..errors import ConfigurationError, NotAuthorizedError, ValidationError
+
+__all__ = ["PROVIDER_DOMAINS", "IdentityPool", "Login", "provider_key"]
 
 # Amplify's provider names -> the Logins keys Cognito Identity expects.
 PROVIDER_DOMAINS = {
@@ -57,7 +60,7 @@ class Login:
 class IdentityPool:
     """GetId and GetCredentialsForIdentity for one identity pool, through the traced ServiceClient."""
 
-    def __init__(self, state: SessionState):
+    def __init__(self, state: CoreSession):
         config = state.config
         if not config.identity_pool_id:
             raise ConfigurationError("No identity pool is configured, so there are no AWS credentials to get",
@@ -66,10 +69,10 @@ class IdentityPool:
         self.pool_id = config.identity_pool_id
         region = config.identity_pool_region or self.pool_id.split(":", 1)[0]
         self.client = ServiceClient(config, "cognito-identity", region, "Cognito Identity",
-                                    trace_source=lambda: state.client.trace)
+                                    trace_source=lambda: state.trace, transport=state.transport)
 
     def _cache_key(self) -> str:
-        return f"amplify_nb.{self.state.name}.{self.pool_id}.identity_ids"
+        return storage_key(self.state.name, self.pool_id, "identity_ids")
 
     def _cached_ids(self) -> dict[str, str]:
         raw = self.state.storage.get_item(self._cache_key())
@@ -97,13 +100,11 @@ class IdentityPool:
         cached = self.cached_identity_id(login)
         if cached:
             return cached
+        # A guest login exists only where the pool allows guests: CredentialsManager.login() checks that.
         params: dict[str, Any] = {"IdentityPoolId": self.pool_id}
         if login.logins:
             params["Logins"] = login.logins
-        elif not self.state.config.allow_guest_access:
-            raise NotAuthenticatedError("No one is signed in and this app does not allow guest access; "
-                                        "sign in first")
-        identity_id = self.client.call("GetId", **params)["IdentityId"]
+        identity_id = str(self.client.call("GetId", **params)["IdentityId"])
         self.remember(login, identity_id)
         return identity_id
 

@@ -16,10 +16,13 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..core.session import SessionState
+from ..core.session import CoreSession
+from ..core.storage import storage_key
 from ..errors import AmplifyNbError, NetworkError, NotAuthenticatedError
 from .federation import Federation
 from .identity import IdentityPool, Login
+
+__all__ = ["MAX_ADVISORY_WINDOW", "AwsCredentials", "CredentialsManager", "refresh_windows"]
 
 MAX_ADVISORY_WINDOW = 15 * 60.0  # botocore's advisory refresh window for long-lived credentials
 BACKOFF_START, BACKOFF_MAX = 1.0, 30.0
@@ -69,7 +72,7 @@ class AwsCredentials:
 
 
 class CredentialsManager:
-    def __init__(self, state: SessionState, federation: Federation):
+    def __init__(self, state: CoreSession, federation: Federation):
         self.state = state
         self.federation = federation
         self._pool: IdentityPool | None = None
@@ -173,7 +176,7 @@ class CredentialsManager:
     # Cognito Identity again. They are used only for the same caller (login key), never past their window.
     @property
     def _storage_key(self) -> str:
-        return f"amplify_nb.{self.state.name}.{self.state.config.user_pool_client_id}.aws_credentials"
+        return storage_key(self.state.name, self.state.config.user_pool_client_id, "aws_credentials")
 
     def _store(self, credentials: AwsCredentials) -> None:
         self.state.storage.set_item(self._storage_key, json.dumps(dataclasses.asdict(credentials)))

@@ -12,42 +12,21 @@ never contain a secret.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from ..config import AuthConfig
 from ..core.storage import FileStorage
-from ..errors import AmplifyNbError, StorageError
+from ..errors import AmplifyNbError
+from .auth import Auth
+from .saved_config import load_saved_config
 
-
-def config_key(name: str) -> str:
-    return f"amplify_nb.{name}.config"
-
-
-def save_config(storage: Any, name: str, config: AuthConfig) -> None:
-    data = {k: v for k, v in dataclasses.asdict(config).items() if k != "refresh_handlers"}
-    storage.set_item(config_key(name), json.dumps(data, default=list))
-
-
-def load_config(storage: Any, name: str) -> AuthConfig:
-    raw = storage.get_item(config_key(name))
-    if not raw:
-        raise StorageError(f"Session {name!r} has no stored configuration: sign in from a notebook with "
-                           f"amplify_nb.configure(..., name={name!r}, storage=FileStorage(name={name!r})) first")
-    data = json.loads(raw)
-    fields = {f.name: f for f in dataclasses.fields(AuthConfig)}
-    values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in fields}
-    return AuthConfig(**values)
+__all__ = ["credential_process_json", "main"]
 
 
 def credential_process_json(name: str, directory: str | Path | None = None) -> str:
-    from .auth import Auth
-
     storage = FileStorage(directory, name)
-    auth = Auth(load_config(storage, name), name=name, storage=storage)
+    auth = Auth(load_saved_config(storage, name), name=name, storage=storage)
     credentials = auth.current_credentials()
     return json.dumps({"Version": 1, "AccessKeyId": credentials.access_key_id,
                        "SecretAccessKey": credentials.secret_access_key,

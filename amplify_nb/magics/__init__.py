@@ -1,0 +1,3 @@
+"""IPython magics over amplify_nb.Auth (``%load_ext amplify_nb``; see magics.py)."""
+
+__all__: list[str] = []

@@ -1,8 +1,9 @@
 """AuthMagics: the IPython line magics over amplify_nb's sessions (``%load_ext amplify_nb``).
 
 Expected failures (a wrong password, a missing configuration, ...) raise IPython's UsageError with the
-typed error's message, so the user sees one clear line; a bug keeps its traceback. The core is imported
-when a magic first runs, never by %load_ext.
+typed error's message, so the user sees one clear line; a bug keeps its traceback. The core, and with it
+the sign-in vocabulary and the step handling (``steps``), are imported when a magic first runs, never by
+%load_ext.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from traitlets import Bool, Enum, Unicode
 
 from ..errors import AmplifyNbError
-from . import steps
-from .arguments import HelpShown, argument, magic_arguments, parse_argstring
+from .arguments import Deferred, HelpShown, argument, magic_arguments, parse_argstring
+
+__all__ = ["AuthMagics"]
 
 
 def _usage_errors(method: Any) -> Any:
@@ -35,6 +37,22 @@ def _usage_errors(method: Any) -> Any:
                 message = message.replace(api, magic)
             raise UsageError(message) from None
     return run
+
+
+def _flows() -> tuple[str, ...]:
+    from ..steps import FLOWS
+
+    return FLOWS
+
+
+def _mfa_choices() -> tuple[str, ...]:
+    from ..steps import MFA_METHODS, NO_MFA
+
+    return (*(method.short for method in MFA_METHODS), NO_MFA)
+
+
+# What --flow and %auth_mfa prefer take, in the core's words (read when first needed, see arguments.py).
+_FLOWS, _MFA_CHOICES = Deferred(_flows), Deferred(_mfa_choices)
 
 
 _MAGIC_NAMES = {"call sign_in() first": "run %auth_signin first", "call sign_out() first": "run %auth_signout first",
@@ -57,30 +75,29 @@ class AuthMagics(Magics):
         return getattr(args, "name", None) or self.default_session
 
     def _auth(self, args: Any) -> Any:
-        import amplify_nb
+        from ..core.auth import get_session  # the core comes with the first magic that needs it
 
-        auth = amplify_nb.get_session(self._name(args))
+        auth = get_session(self._name(args))
         if auth is None:
-            if self._name(args) != "default" or not (os.environ.get("AMPLIFY_NB_CONFIG")
-                                                     or os.path.exists("amplify_outputs.json")):
+            from ..config import default_source
+
+            if self._name(args) != "default" or default_source() is None:
                 raise UsageError(f"Session {self._name(args)!r} is not configured: run %auth_configure first")
             auth = self._configure(None, self._name(args))
         return auth
 
     def _configure(self, source: Any, name: str) -> Any:
-        import amplify_nb
+        from ..core.storage import FileStorage
+        from ..credentials.auth import Auth
 
-        storage = None
-        if self.storage == "file":
-            storage = amplify_nb.FileStorage(name=name)
-        return amplify_nb.Auth(source, name=name, storage=storage)
+        storage = FileStorage(name=name) if self.storage == "file" else None
+        return Auth(source, name=name, storage=storage)
 
     @line_magic
     @magic_arguments()
     @argument("source", nargs="?", help="amplify_outputs.json / aws-exports.js path, or a dict variable")
     @argument("--sandbox", action="store_true",
               help="a running sandbox: the `sandbox` variable, else amplify-nb sandbox/demo's amplify_outputs.json")
-    @argument("--name", help="session name")
     @_usage_errors
     def auth_configure(self, line: str = "") -> None:
         """Configure a session from a file, a dict in the namespace, or a local sandbox."""
@@ -100,7 +117,9 @@ class AuthMagics(Magics):
         running = self.shell.user_ns.get("sandbox")
         if running is not None and isinstance(getattr(running, "config", None), dict):
             return running.config
-        path = os.environ.get("AMPLIFY_NB_CONFIG") or "amplify_outputs.json"
+        from ..config import default_source
+
+        path = default_source() or "amplify_outputs.json"
         try:
             with open(path, encoding="utf-8") as handle:
                 config = json.load(handle)
@@ -115,18 +134,21 @@ class AuthMagics(Magics):
     @line_magic
     @magic_arguments()
     @argument("username", nargs="?", help="who signs in (asked for when omitted)")
-    @argument("--flow", choices=["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH"])
-    @argument("--name", help="session name")
-    @argument("--password-env", help="read the password from this environment variable")
-    @argument("--code-env", help="read MFA / confirmation codes from this environment variable")
-    @argument("--answer-env", help="read custom-challenge answers from these environment variables (A,B: one "
-              "per challenge, in order)")
-    @argument("--new-password-env", help="read a required new password from this environment variable")
+    @argument("--flow", choices=_FLOWS, help="how the password is checked (default: the configuration's "
+              "authentication flow, else SRP, where the password never leaves the kernel)")
+    @argument("--password-env")
+    @argument("--code-env")
+    @argument("--answer-env", metavar="VAR[,VAR...]", help="read custom-challenge answers from these environment "
+              "variables (one per challenge, in order)")
+    @argument("--new-password-env", help="read the new password Cognito may require (NEW_PASSWORD_REQUIRED) from "
+              "this environment variable")
     @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password")
     @argument("--widget", action="store_true", help="show the Authenticator widget for this session instead")
     @_usage_errors
     def auth_signin(self, line: str = "") -> Any:
         """Sign in, asking for the password (getpass) and every next step (MFA, TOTP set-up, ...)."""
+        from . import steps
+
         args = parse_argstring(self.auth_signin, line)
         auth = self._auth(args)
         if args.widget:
@@ -142,12 +164,13 @@ class AuthMagics(Magics):
     @magic_arguments()
     @argument("username", help="the new user's name (an e-mail address in e-mail pools)")
     @argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="a user attribute (repeatable)")
-    @argument("--name", help="session name")
     @argument("--password-env")
-    @argument("--code-env")
+    @argument("--code-env", help="read the confirmation code from this environment variable")
     @_usage_errors
     def auth_signup(self, line: str = "") -> None:
         """Sign up a user and confirm the code that was sent."""
+        from . import steps
+
         args = parse_argstring(self.auth_signup, line)
         auth = self._auth(args)
         attributes = dict(pair.split("=", 1) for pair in args.attr if "=" in pair)
@@ -164,9 +187,10 @@ class AuthMagics(Magics):
     @line_magic
     @magic_arguments()
     @argument("--global", dest="global_", action="store_true", help="sign out of every device")
-    @argument("--name", help="session name")
     @_usage_errors
     def auth_signout(self, line: str = "") -> None:
+        """Sign out: Cognito revokes the refresh token. AWS credentials already issued stay valid until they
+        expire."""
         args = parse_argstring(self.auth_signout, line)
         self._auth(args).sign_out(global_=args.global_)
         print("Signed out" + (" everywhere." if args.global_ else "."))
@@ -174,16 +198,17 @@ class AuthMagics(Magics):
     # ---- passwords and MFA ---------------------------------------------------------------------
     @line_magic
     @magic_arguments()
-    @argument("action", choices=["change", "forgot", "reset"])
-    @argument("username", nargs="?")
-    @argument("--name", help="session name")
-    @argument("--password-env", help="the current password (change)")
-    @argument("--new-password-env", help="the new password")
-    @argument("--code-env", help="the reset code")
+    @argument("action", choices=["change", "forgot", "reset"], help="what to do (see above)")
+    @argument("username", nargs="?", help="forgot, reset: whose password (asked for when omitted)")
+    @argument("--password-env", help="change: read the current password from this environment variable")
+    @argument("--new-password-env")
+    @argument("--code-env", help="forgot, reset: read the reset code from this environment variable")
     @_usage_errors
     def auth_password(self, line: str = "") -> None:
         """change: a signed-in user's password; forgot: send a reset code and set a new password;
         reset: submit a code you already received."""
+        from . import steps
+
         args = parse_argstring(self.auth_password, line)
         auth = self._auth(args)
         if args.action == "change":
@@ -203,14 +228,17 @@ class AuthMagics(Magics):
 
     @line_magic
     @magic_arguments()
-    @argument("action", choices=["setup", "verify", "prefer", "status"])
-    @argument("method", nargs="?", help="prefer: TOTP | SMS | EMAIL | NOMFA")
-    @argument("--name", help="session name")
-    @argument("--code-env")
+    @argument("action", choices=["setup", "verify", "prefer", "status"], help="what to do (see above)")
+    @argument("method", nargs="?", type=str.upper, choices=_MFA_CHOICES,
+              help="prefer: the method to ask for at sign-in (NOMFA: none)")
+    @argument("--code-env", help="setup, verify: read the authenticator app's code from this environment "
+              "variable")
     @_usage_errors
     def auth_mfa(self, line: str = "") -> None:
-        """setup: an authenticator app (QR shown, first code verified, made preferred); prefer METHOD;
-        status: the preferred method."""
+        """setup: an authenticator app (QR shown, first code verified, made preferred); verify: check a code
+        of the authenticator app; prefer METHOD; status: the preferred method."""
+        from . import steps
+
         args = parse_argstring(self.auth_mfa, line)
         auth = self._auth(args)
         if args.action == "setup":
@@ -223,19 +251,19 @@ class AuthMagics(Magics):
             print("Code verified.")
         elif args.action == "prefer":
             if not args.method:
-                raise UsageError("%auth_mfa prefer needs a method: TOTP, SMS, EMAIL or NOMFA")
+                raise UsageError(f"%auth_mfa prefer needs a method: {', '.join(_MFA_CHOICES)}")
             auth.set_preferred_mfa(args.method)
-            print(f"Preferred MFA: {args.method.upper()}")
+            print(f"Preferred MFA: {args.method}")
         else:
             print(f"Preferred MFA: {auth.get_preferred_mfa()}")
 
     # ---- what the session holds ----------------------------------------------------------------
     @line_magic
     @magic_arguments()
-    @argument("--var", help="variable to bind the boto3 Session to")
+    @argument("--var", help="variable to bind the boto3 Session to (default: AuthMagics.session_variable, "
+              "'aws_session')")
     @argument("--env", action="store_true", help="also export AWS_* variables for subprocesses")
     @argument("--guest", action="store_true", help="guest credentials when no one is signed in")
-    @argument("--name", help="session name")
     @_usage_errors
     def auth_credentials(self, line: str = "") -> None:
         """Bind a boto3 Session whose credentials refresh themselves, and show whose they are."""
@@ -262,7 +290,6 @@ class AuthMagics(Magics):
     @line_magic
     @magic_arguments()
     @argument("--attributes", action="store_true", help="also fetch the user's attributes")
-    @argument("--name", help="session name")
     @_usage_errors
     def auth_session(self, line: str = "") -> Any:
         """Who is signed in, when the tokens expire, and the ID token's claims (never the tokens)."""
@@ -284,7 +311,6 @@ class AuthMagics(Magics):
 
     @line_magic
     @magic_arguments()
-    @argument("--name", help="session name")
     @_usage_errors
     def auth_trace(self, line: str = "") -> Any:
         """The last flow's Cognito calls as a table (secrets redacted)."""
@@ -293,8 +319,8 @@ class AuthMagics(Magics):
 
     @line_magic
     @magic_arguments()
-    @argument("--name", help="session name")
-    @argument("--state", default="signIn", choices=["signIn", "signUp", "forgotPassword"], help="first view")
+    @argument("--state", default="signIn", choices=["signIn", "signUp", "forgotPassword"],
+              help="the view it opens on (default: signIn)")
     @_usage_errors
     def authenticator(self, line: str = "") -> Any:
         """The Authenticator widget bound to the same session as the magics."""
@@ -304,7 +330,7 @@ class AuthMagics(Magics):
     @staticmethod
     def _authenticator(auth: Any, state: str) -> Any:
         try:
-            from ..widgets import Authenticator
+            from ..widgets.authenticator import Authenticator
         except ImportError as exc:
             raise UsageError(f"The Authenticator needs ipywidgets: pip install 'amplify-nb[widgets]' ({exc})") from None
         return Authenticator(auth=auth, initial_state=state)

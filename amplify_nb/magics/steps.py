@@ -17,6 +17,9 @@ from IPython.core.error import UsageError
 from IPython.display import HTML, Image, Markdown, display, update_display
 
 from ..errors import CodeMismatchError, InvalidPasswordError
+from ..steps import STEPS, mfa_method
+
+__all__ = ["ATTEMPTS", "ask", "follow", "retrying", "secret", "show_challenge_parameters", "show_totp_and_verify"]
 
 ATTEMPTS = 3  # wrong codes a person may retype before the magic gives up
 
@@ -73,39 +76,40 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
     answer_envs = [name for name in (getattr(args, "answer_env", None) or "").split(",") if name]
     answered = 0
     while not result.is_signed_in:
-        step = result.next_step
-        if step in ("SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA"):
+        step = STEPS.get(result.next_step)
+        if step is None:
+            raise UsageError(f"Unexpected sign-in step {result.next_step}")
+        if step.answer == "code":
             if result.code_delivery:
                 print(f"A code was sent by {result.code_delivery.medium} to {result.code_delivery.destination}.")
-            prompt = "Authenticator app code: " if step == "SOFTWARE_TOKEN_MFA" else "Code: "
-            result = retrying(auth.confirm_sign_in, prompt, code_env)
-        elif step == "MFA_SETUP":
+            result = retrying(auth.confirm_sign_in, step.prompt, code_env)
+        elif step.answer == "totp_setup":
             result = _totp_inside_sign_in(auth, result, code_env, qr_format)
-        elif step == "SELECT_MFA_TYPE":
-            choices = ", ".join(t.replace("SOFTWARE_TOKEN_MFA", "TOTP").replace("_MFA", "") for t in result.mfa_types)
-            result = auth.confirm_sign_in(ask(f"Choose an MFA method ({choices}): ", getattr(args, "mfa_env", None)))
-        elif step == "NEW_PASSWORD_REQUIRED":
+        elif step.answer == "mfa_choice":
+            choices = ", ".join(mfa_method(name).short for name in result.mfa_types)
+            result = auth.confirm_sign_in(ask(step.prompt.format(choices=choices)))
+        elif step.answer == "new_password":
             print("A new password is required for this account.")
-            result = retrying(auth.complete_new_password, "New password: ",
-                               getattr(args, "new_password_env", None), (InvalidPasswordError,))
-        elif step == "CUSTOM_CHALLENGE":
+            result = retrying(auth.complete_new_password, step.prompt,
+                              getattr(args, "new_password_env", None), (InvalidPasswordError,))
+        elif step.answer == "answer":
             show_challenge_parameters(dict(result.challenge_parameters))
             if answer_envs and answered >= len(answer_envs):
                 raise UsageError(f"Custom challenge {answered + 1} needs an answer, but --answer-env names "
                                  f"{len(answer_envs)} variable(s): add one more, comma-separated")
             env_name = answer_envs[answered] if answer_envs else None
             answered += 1
-            result = auth.send_custom_challenge_answer(ask("Answer: ", env_name))
-        elif step == "CONFIRM_SIGN_UP":
+            result = auth.send_custom_challenge_answer(ask(step.prompt, env_name))
+        elif step.name == "CONFIRM_SIGN_UP":
             print(f"{username} has not confirmed the sign-up yet; enter the code that was sent.")
-            retrying(lambda code: auth.confirm_sign_up(username, code), "Confirmation code: ", code_env)
+            retrying(lambda code: auth.confirm_sign_up(username, code), step.prompt, code_env)
             if password is None:
                 raise UsageError("Sign-up confirmed: run %auth_signin again to sign in")
             result = auth.sign_in(username, password, flow=getattr(args, "flow", None))
-        elif step == "RESET_PASSWORD":
+        elif step.name == "RESET_PASSWORD":
             raise UsageError(f"A password reset is required for {username}: run %auth_password forgot {username}")
         else:
-            raise UsageError(f"Unexpected sign-in step {step}")
+            raise UsageError(f"Unexpected sign-in step {step.name}")
     return result
 
 

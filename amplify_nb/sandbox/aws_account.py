@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from . import iam_policies
 from .s3_cors import AMPLIFY_DEFAULT_RULES
 
+__all__ = ["SAMPLE_CSV", "SAMPLE_KEY", "SESSION_NAME", "AwsAccount", "Minted", "RoleNotAssumable"]
+
 SESSION_NAME = "CognitoIdentityCredentials"  # the session name Cognito Identity gives its STS sessions
 SAMPLE_KEY = "public/sample.csv"
 SAMPLE_CSV = b"""city,country,population

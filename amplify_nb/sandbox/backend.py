@@ -22,6 +22,8 @@ from .protocol import CognitoError, not_authorized
 from .tokens import RefreshRecord, TokenIssuer, new_jti
 from .triggers import Triggers, event
 
+__all__ = ["OPERATIONS", "CallRecord", "CognitoBackend", "Operation", "operation"]
+
 Operation = Callable[["CognitoBackend", dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, Operation] = {}
 

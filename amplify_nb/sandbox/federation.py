@@ -21,6 +21,18 @@ import jwt
 from .protocol import CognitoError, not_authorized
 from .tokens import _b64_uint
 
+__all__ = [
+    "ALIASES",
+    "AMAZON",
+    "COGNITO_IDENTITY",
+    "COGNITO_IDENTITY_ISSUER",
+    "FACEBOOK",
+    "GOOGLE",
+    "FederationIssuer",
+    "invalid_login",
+    "read_jwt",
+]
+
 GOOGLE = "accounts.google.com"
 FACEBOOK = "graph.facebook.com"
 AMAZON = "www.amazon.com"

@@ -15,6 +15,16 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+__all__ = [
+    "SUB",
+    "Context",
+    "authenticated_storage_policy",
+    "identity_trust_policy",
+    "is_allowed",
+    "parse",
+    "unauthenticated_storage_policy",
+]
+
 SUB = "${cognito-identity.amazonaws.com:sub}"
 Context = Mapping[str, "str | list[str]"]
 

@@ -22,6 +22,20 @@ from .backend import CognitoBackend
 from .keys import AuthFailure, KeyRing, Principal, SessionCredentials
 from .protocol import CognitoError, invalid_parameter, not_authorized
 
+__all__ = [
+    "IDENTITY_OPERATIONS",
+    "LOGINS_DONT_MATCH",
+    "NO_GUESTS",
+    "Call",
+    "Identity",
+    "IdentityOperation",
+    "IdentityPool",
+    "IdentityService",
+    "Login",
+    "amr_for",
+    "identity_operation",
+]
+
 IdentityOperation = Callable[["IdentityService", dict[str, Any], "Call"], dict[str, Any]]
 IDENTITY_OPERATIONS: dict[str, IdentityOperation] = {}
 _POOL_ID = re.compile(r"[\w-]+:[0-9a-f-]+")

@@ -17,6 +17,8 @@ from typing import Any
 
 from . import sigv4
 
+__all__ = ["AuthFailure", "KeyRing", "Principal", "SessionCredentials"]
+
 
 @dataclass(frozen=True)
 class SessionCredentials:

@@ -18,6 +18,10 @@ from .backend import CognitoBackend, operation
 from .models import MFA_TYPES, AuthSession, User, UserPool
 from .protocol import CognitoError, check_code_shape, not_authorized, optional
 
+__all__ = ["apply_mfa_settings", "associate_software_token", "check_mfa_answer", "mfa_summary", "new_totp_secret",
+           "next_mfa_challenge", "set_user_mfa_preference", "start_method", "totp_at", "totp_step_matching",
+           "usable_methods", "verify_software_token"]
+
 _MEDIUM = {"SMS_MFA": "SMS", "EMAIL_OTP": "EMAIL"}
 _ATTRIBUTE = {"SMS_MFA": "phone_number", "EMAIL_OTP": "email"}
 

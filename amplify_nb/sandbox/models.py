@@ -13,6 +13,24 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = [
+    "MFA_TYPES",
+    "STANDARD_ATTRIBUTES",
+    "AppClient",
+    "AuthSession",
+    "Code",
+    "Message",
+    "Outbox",
+    "PasswordPolicy",
+    "User",
+    "UserPool",
+    "mask_destination",
+    "new_client_id",
+    "new_pool_id",
+    "new_sub",
+    "six_digits",
+]
+
 STANDARD_ATTRIBUTES = {
     "sub", "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
     "profile", "picture", "website", "email", "email_verified", "gender", "birthdate", "zoneinfo",

@@ -25,6 +25,11 @@ from .protocol import (
 )
 from .triggers import event
 
+__all__ = ["change_password", "check_attributes", "check_unique", "confirm_forgot_password", "confirm_sign_up",
+           "delete_user", "delivery_medium", "forgot_password", "get_user", "get_user_attribute_verification_code",
+           "global_sign_out", "new_user", "resend_confirmation_code", "revoke_token", "sign_up",
+           "update_user_attributes", "verify_user_attribute"]
+
 _VERIFIABLE = ("email", "phone_number")
 
 

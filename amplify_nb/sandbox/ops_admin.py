@@ -23,6 +23,12 @@ from .protocol import (
     require,
 )
 
+__all__ = ["admin_confirm_sign_up", "admin_create_user", "admin_delete_user", "admin_disable_user",
+           "admin_enable_user", "admin_get_user", "admin_reset_user_password", "admin_set_user_mfa_preference",
+           "admin_set_user_password", "admin_update_user_attributes", "admin_user_global_sign_out",
+           "create_user_pool", "create_user_pool_client", "describe_client", "describe_user", "describe_user_pool",
+           "describe_user_pool_client", "list_users", "temporary_password"]
+
 
 def _user(backend: CognitoBackend, params: dict[str, Any]) -> tuple[UserPool, User]:
     pool = backend.pool(require(params, "UserPoolId", max_len=55))

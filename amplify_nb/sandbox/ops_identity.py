@@ -12,6 +12,10 @@ from . import federation as fed
 from .identity import Call, IdentityPool, IdentityService, Login, amr_for, identity_operation
 from .protocol import CognitoError, invalid_parameter, optional, require
 
+__all__ = ["create_identity_pool", "describe_identity", "describe_identity_pool", "get_credentials_for_identity",
+           "get_id", "get_identity_pool_roles", "get_open_id_token", "get_open_id_token_for_developer_identity",
+           "list_identity_pools", "set_identity_pool_roles", "update_identity_pool"]
+
 _ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 _POOL_NAME = re.compile(r"[\w\s+=,.@-]{1,128}")
 

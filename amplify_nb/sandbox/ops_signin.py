@@ -15,6 +15,7 @@ import secrets
 import uuid
 from typing import Any
 
+from ..steps import STEPS
 from . import srp
 from .backend import CognitoBackend, operation
 from .mfa import check_mfa_answer, next_mfa_challenge, start_method, usable_methods
@@ -29,6 +30,8 @@ from .protocol import (
     require,
 )
 from .triggers import event
+
+__all__ = ["after_first_factor", "initiate_auth", "respond_to_auth_challenge"]
 
 _UNSUPPORTED_FLOWS = {"USER_AUTH", "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH"}
 
@@ -281,9 +284,8 @@ def respond_to_auth_challenge(backend: CognitoBackend, params: dict[str, Any]) -
         return _password_verifier(backend, pool, client, session, user, answers)
     if user is None:
         raise not_authorized()
-    if name in ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"):
-        field = {"SMS_MFA": "SMS_MFA_CODE", "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-                 "EMAIL_OTP": "EMAIL_OTP_CODE"}[name]
+    if name in STEPS and STEPS[name].answer == "code":
+        field = STEPS[name].response_key
         if session.attempts_left <= 0:
             pool.sessions.pop(session.session_id, None)
             raise not_authorized("Invalid session for the user.")

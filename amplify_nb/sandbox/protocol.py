@@ -12,6 +12,20 @@ import re
 import unicodedata
 from typing import Any
 
+__all__ = [
+    "MAX_BODY_BYTES",
+    "CognitoError",
+    "attribute_list",
+    "attribute_map",
+    "check_code_shape",
+    "check_password_shape",
+    "check_username",
+    "invalid_parameter",
+    "not_authorized",
+    "optional",
+    "require",
+]
+
 MAX_BODY_BYTES = 256 * 1024
 
 # Cognito's patterns use \p{...} classes that `re` lacks; refusing control characters and

@@ -28,6 +28,8 @@ from . import iam_policies, s3_cors, sigv4
 from .aws_account import SESSION_NAME, AwsAccount
 from .keys import AuthFailure, KeyRing, Principal
 
+__all__ = ["Check", "S3Gate", "is_s3_request", "s3_error", "target"]
+
 Check = tuple[str, str, dict[str, str]]  # (IAM action, resource ARN, request-specific condition keys)
 _IP_OR_LOCAL = re.compile(r"localhost|\d{1,3}(\.\d{1,3}){3}")
 _MAX_DELETE_BODY = 4 * 1024 * 1024

@@ -25,6 +25,8 @@ from . import cors
 from .backend import CognitoBackend
 from .protocol import MAX_BODY_BYTES, CognitoError
 
+__all__ = ["Endpoint", "SandboxApp", "moto_application"]
+
 if TYPE_CHECKING:
     from .federation import FederationIssuer
     from .identity import IdentityService

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ..steps import mfa_method
 from . import mfa as _mfa_operations  # noqa: F401  (importing registers the operations)
 from . import ops_account, ops_admin, ops_identity, ops_signin  # noqa: F401
 from .aws_account import AwsAccount
@@ -32,9 +33,10 @@ from .ops_account import new_user
 from .s3_gate import S3Gate
 from .server import Endpoint, SandboxApp, moto_application
 
+__all__ = ["DEMO_USERNAME", "DEVELOPER_PROVIDER_NAME", "Sandbox"]
+
 DEMO_USERNAME = "demo@example.com"
 DEVELOPER_PROVIDER_NAME = "login.amplify_nb.sandbox"
-_MFA_OUTPUT_NAMES = {"SOFTWARE_TOKEN_MFA": "TOTP", "SMS_MFA": "SMS", "EMAIL_OTP": "EMAIL"}
 
 
 class Sandbox:
@@ -259,7 +261,7 @@ class Sandbox:
                 "username_attributes": list(pool.username_attributes),
                 "user_verification_types": list(pool.auto_verified_attributes),
                 "mfa_configuration": {"ON": "REQUIRED", "OFF": "NONE"}.get(pool.mfa_configuration, "OPTIONAL"),
-                "mfa_methods": [_MFA_OUTPUT_NAMES[m] for m in pool.mfa_methods],
+                "mfa_methods": [mfa_method(m).short for m in pool.mfa_methods],  # Gen 2 writes TOTP, SMS, EMAIL
                 "password_policy": pool.password_policy.as_outputs(),
                 **({"identity_pool_id": self.identity_pool_id} if self.identity_pool else {}),
                 "unauthenticated_identities_enabled": self.allow_guest,

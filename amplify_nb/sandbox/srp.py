@@ -15,6 +15,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+__all__ = ["N_HEX", "ServerEphemeral", "canonical_timestamp", "make_verifier", "pad_hex", "password_matches"]
+
 try:  # gmpy2 makes the 3072-bit pow ~8x faster; the math is identical without it.
     import gmpy2
 

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .protocol import not_authorized
 
+__all__ = ["RefreshRecord", "TokenIssuer", "new_jti"]
+
 
 def _b64_uint(value: int) -> str:
     raw = value.to_bytes((value.bit_length() + 7) // 8, "big")

@@ -13,6 +13,8 @@ from typing import Any
 
 from .protocol import CognitoError
 
+__all__ = ["TRIGGER_NAMES", "Trigger", "Triggers", "event"]
+
 TRIGGER_NAMES = (
     "define_auth_challenge",
     "create_auth_challenge",

@@ -36,6 +36,8 @@ from .views_signin import (
     TOTPSetupView,
 )
 
+__all__ = ["INITIAL_STATES", "VIEWS", "Authenticator", "StateCallback", "WithAuthenticator", "with_authenticator"]
+
 VIEWS: dict[str, type[View]] = {view.state: view for view in (
     SignInView, SignUpView, ConfirmSignInView, ConfirmSignUpView, ForgotPasswordView, RequireNewPasswordView,
     VerifyContactView, TOTPSetupView, SelectMFATypeView, CustomChallengeView, SignedInView)}

@@ -7,9 +7,9 @@ the submit message carries it, so no password or code is ever widget state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import ipywidgets as widgets
 
@@ -17,13 +17,23 @@ from ..errors import AmplifyNbError, ValidationError
 from .form import Form, FormField
 from .i18n import I18n
 
+if TYPE_CHECKING:
+    from ..credentials.auth import Auth
+    from .flow import Flow
+    from .theme import Theme
+
+# An app's own error texts: by Cognito code, error class name or message, or a function of the error.
+ErrorMessages: TypeAlias = "Mapping[str, str] | Callable[[BaseException], str | None] | None"
+
+__all__ = ["SPINNER", "StandaloneHost", "View", "error_text", "resolve_auth"]
+
 log = logging.getLogger("amplify_nb.widgets")
 SPINNER = ('<span style="display:inline-block;width:14px;height:14px;border:2px solid #c5ccd3;'
            'border-top-color:#047d95;border-radius:50%;animation:amplify-nb-spin 0.8s linear infinite"></span>'
            '<style>@keyframes amplify-nb-spin{to{transform:rotate(360deg)}}</style>')
 
 
-def error_text(exc: BaseException, error_message: Any = None) -> str:
+def error_text(exc: BaseException, error_message: ErrorMessages = None) -> str:
     """What the user reads for an error: the app's own text when its error_message map (keyed by the
     Cognito code, the error class name or the message) or function has one, else the translated message."""
     message = str(exc.args[0]) if exc.args else type(exc).__name__
@@ -40,13 +50,32 @@ def error_text(exc: BaseException, error_message: Any = None) -> str:
     return I18n.get(message)
 
 
+class Host(Protocol):
+    """What a view needs from the widget that shows it (an Authenticator, or a StandaloneHost)."""
+
+    @property
+    def auth(self) -> Auth: ...
+
+    @property
+    def flow(self) -> Flow: ...
+
+    @property
+    def theme(self) -> Theme: ...
+
+    @property
+    def error_message(self) -> ErrorMessages: ...
+
+    @property
+    def federated(self) -> Mapping[str, Callable[[], Any]] | None: ...
+
+
 class View(widgets.VBox):
     """One auth state's form. ``enter()`` refreshes it from the flow when it is shown; ``leave()`` empties
     its secret fields when another state replaces it."""
 
     state = ""
 
-    def __init__(self, host: Any):
+    def __init__(self, host: Host):
         super().__init__()
         self.host = host
         self.flow = host.flow
@@ -103,7 +132,7 @@ class View(widgets.VBox):
 
     # ---- running a call -------------------------------------------------------------------------
     @contextmanager
-    def busy(self, button: Any = None) -> Iterator[None]:
+    def busy(self, button: Form | widgets.Button | None = None) -> Iterator[None]:
         """Disable the view's controls and show the spinner while the call runs (each change reaches the
         frontend as it is made, so the user sees it although the call itself is synchronous)."""
         before = [(control, control.busy if isinstance(control, Form) else control.disabled)
@@ -129,7 +158,7 @@ class View(widgets.VBox):
                 else:
                     control.disabled = disabled
 
-    def run(self, button: Any, action: Callable[[], Any]) -> bool:
+    def run(self, button: Form | widgets.Button | None, action: Callable[[], Any]) -> bool:
         """Call the flow with the view busy (``button``: the Form or Button that asked); an error shows
         inline. True when the call succeeded.
 
@@ -213,7 +242,7 @@ class View(widgets.VBox):
             self.show_notice(None)
 
 
-def resolve_auth(auth: Any) -> Any:
+def resolve_auth(auth: Auth | None) -> Auth:
     """The Auth to drive: the one given, else the default session, else ``amplify_nb.configure()``
     (which reads $AMPLIFY_NB_CONFIG or ./amplify_outputs.json, or says what is missing)."""
     if auth is not None:
@@ -221,15 +250,17 @@ def resolve_auth(auth: Any) -> Any:
     from ..core.auth import get_session
     from ..credentials.auth import Auth
 
-    return get_session("default") or Auth(None, name="default")
+    found = get_session("default")  # sessions are made as amplify_nb.Auth: the core's registry holds them
+    return found if isinstance(found, Auth) else Auth(None, name="default")
 
 
 class StandaloneHost:
     """What a view needs from an Authenticator (flow, theme, error texts), for widgets used on their own."""
 
-    federated = None
+    federated: Mapping[str, Callable[[], Any]] | None = None
 
-    def __init__(self, auth: Any, theme: Any = None, error_message: Any = None):
+    def __init__(self, auth: Auth | None, theme: Theme | Mapping[str, str] | None = None,
+                 error_message: ErrorMessages = None):
         from .flow import Flow
         from .theme import Theme
 

@@ -14,21 +14,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AmplifyNbError, ValidationError
+from ..steps import STEPS
+
+if TYPE_CHECKING:
+    from ..core.flows.mfa import TOTPSetup
+    from ..core.flows.results import CodeDelivery, SignInResult
+    from ..credentials.auth import Auth
+
+__all__ = ["CONTACT_ATTRIBUTES", "SIGNED_OUT_STATES", "STATES", "Flow"]
 
 STATES = ("signIn", "signUp", "confirmSignIn", "confirmSignUp", "forgotPassword", "requireNewPassword",
           "verifyContact", "TOTPSetup", "selectMFAType", "customChallenge", "signedIn")
 SIGNED_OUT_STATES = ("signIn", "signUp", "confirmSignUp", "forgotPassword")
 CONTACT_ATTRIBUTES = ("email", "phone_number")
-_CHALLENGE_STATES = {"SMS_MFA": "confirmSignIn", "SOFTWARE_TOKEN_MFA": "confirmSignIn", "EMAIL_OTP": "confirmSignIn",
-                     "SELECT_MFA_TYPE": "selectMFAType", "MFA_SETUP": "TOTPSetup",
-                     "NEW_PASSWORD_REQUIRED": "requireNewPassword", "CUSTOM_CHALLENGE": "customChallenge"}
 
 
 class Flow:
-    def __init__(self, auth: Any, go: Callable[[str], None]):
+    def __init__(self, auth: Auth, go: Callable[[str], None]):
         self.auth = auth
         self._go = go
         self._acting = 0
@@ -38,9 +43,9 @@ class Flow:
 
     def reset(self) -> None:
         """Forget the sign-in in progress (not the username: forms keep it prefilled)."""
-        self.result: Any = None  # the last SignInResult
-        self.delivery: Any = None  # where the last code went (CodeDelivery)
-        self.totp_setup: Any = None
+        self.result: SignInResult | None = None  # the last sign-in step
+        self.delivery: CodeDelivery | None = None  # where the last code went
+        self.totp_setup: TOTPSetup | None = None
         self.reset_code_sent = False  # forgotPassword: the code is on its way, ask for it
         self.unverified: tuple[str, ...] = ()  # verifyContact: what may be verified, e.g. ("email",)
         self.contact_values: dict[str, str] = {}
@@ -129,28 +134,28 @@ class Flow:
             self.reset()
             self.go("signedIn")
 
-    def _after(self, result: Any) -> None:
+    def _after(self, result: SignInResult) -> None:
         """The state a sign-in step leads to."""
         self.result = result
         if result.is_signed_in:
             self.totp_setup = None
             self._signed_in()
             return
-        step = result.next_step
-        if step == "CONFIRM_SIGN_UP":  # Cognito sends no code on a refused sign-in: ask for a new one
+        step = STEPS[result.next_step]
+        if step.name == "CONFIRM_SIGN_UP":  # Cognito sends no code on a refused sign-in: ask for a new one
             self.delivery = self.auth.resend_sign_up(self.username)
             self.go("confirmSignUp")
-        elif step == "RESET_PASSWORD":
+        elif step.name == "RESET_PASSWORD":
             self.delivery = self.auth.forgot_password(self.username)
             self.reset_code_sent = True
             self.go("forgotPassword", "Your password must be reset before you sign in")
-        elif step == "MFA_SETUP" and result.totp_setup is None:
+        elif step.answer == "totp_setup" and result.totp_setup is None:
             raise ValidationError("This pool asks for an MFA set-up other than an authenticator app, which the "
                                   "Authenticator cannot do; set up MFA with the magics or the core")
         else:
             self.delivery = result.code_delivery
-            self.totp_setup = result.totp_setup if step == "MFA_SETUP" else None
-            self.go(_CHALLENGE_STATES[step])
+            self.totp_setup = result.totp_setup if step.answer == "totp_setup" else None
+            self.go(step.widget_state)
 
     def _signed_in(self) -> None:
         """As Amplify UI does: a user with an e-mail or phone number but none verified is asked to verify."""

@@ -9,11 +9,15 @@ import ipywidgets as widgets
 
 from ..core.hub import Hub
 from ..errors import AmplifyNbError, ValidationError
+from ..steps import MFA_METHODS, NO_MFA, mfa_method
 from .base import StandaloneHost, View
 from .i18n import I18n
 from .totp import TOTPPanel
 
-MFA_CHOICES = {"TOTP": "Authenticator App (TOTP)", "SMS": "SMS", "EMAIL": "Email", "NOMFA": "No MFA"}
+__all__ = ["MFA_CHOICES", "Greetings", "SelectMFAType", "display_name"]
+
+# The choices, in Amplify's short names, and the label of each.
+MFA_CHOICES = {**{method.short: method.label for method in MFA_METHODS}, NO_MFA: "No MFA"}
 
 
 def display_name(auth: Any) -> str:
@@ -94,10 +98,9 @@ class SelectMFAType(View):
 
     def _types(self, mfa_types: Any) -> tuple[str, ...]:
         if mfa_types is None:
-            short = {"SOFTWARE_TOKEN_MFA": "TOTP", "SMS_MFA": "SMS", "EMAIL_OTP": "EMAIL"}
-            methods = tuple(short.get(m, m) for m in self.auth.config.mfa_methods) or ("TOTP",)
+            configured = {mfa_method(m).short for m in self.auth.config.mfa_methods} or {MFA_METHODS[0].short}
             optional = self.auth.config.mfa_configuration != "ON"
-            return tuple(m for m in ("TOTP", "SMS", "EMAIL") if m in methods) + (("NOMFA",) if optional else ())
+            return tuple(m.short for m in MFA_METHODS if m.short in configured) + ((NO_MFA,) if optional else ())
         chosen = tuple(str(m).upper() for m in mfa_types)
         if not chosen or any(m not in MFA_CHOICES for m in chosen):
             raise ValidationError(f"mfa_types must be some of {', '.join(MFA_CHOICES)}", field="mfa_types")

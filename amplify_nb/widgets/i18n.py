@@ -16,6 +16,8 @@ from typing import Any
 from ..errors import ValidationError
 from .vocabularies import VOCABULARIES
 
+__all__ = ["I18n"]
+
 log = logging.getLogger("amplify_nb.i18n")
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from ..errors import ValidationError
 
+__all__ = ["DEFAULTS", "Theme"]
+
 DEFAULTS: dict[str, str] = {
     "primary_color": "#047d95",  # Amplify UI's teal
     "primary_text_color": "#ffffff",

@@ -19,6 +19,9 @@ from .views_signin import (
     new_password_fields,
 )
 
+__all__ = ["CONFIRMATION_CODE", "ConfirmSignUpView", "ForgotPasswordView", "SignUpView", "SignedInView",
+           "VerifyContactView"]
+
 CONFIRMATION_CODE = FormField("code", "Confirmation Code", "code", "one-time-code", "Enter your code")
 
 

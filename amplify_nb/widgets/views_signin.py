@@ -8,14 +8,32 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..steps import STEPS, mfa_method
 from .base import View
 from .form import FormField
 from .i18n import I18n
 from .totp import TOTPPanel
 
+__all__ = [
+    "ATTRIBUTE_AUTOCOMPLETE",
+    "ATTRIBUTE_LABELS",
+    "CODE_FIELD",
+    "NEW_PASSWORD",
+    "PROVIDER_LABELS",
+    "ConfirmSignInView",
+    "CustomChallengeView",
+    "RequireNewPasswordView",
+    "SelectMFATypeView",
+    "SignInView",
+    "TOTPSetupView",
+    "attribute_field",
+    "login_field",
+    "login_label",
+    "new_password_fields",
+]
+
 PROVIDER_LABELS = {"google": "Sign In with Google", "facebook": "Sign In with Facebook",
                    "amazon": "Sign In with Amazon"}
-MFA_LABELS = {"SMS_MFA": "SMS", "SOFTWARE_TOKEN_MFA": "Authenticator App (TOTP)", "EMAIL_OTP": "Email"}
 ATTRIBUTE_LABELS = {"email": "Email", "phone_number": "Phone Number", "name": "Name", "given_name": "Given Name",
                     "family_name": "Family Name", "middle_name": "Middle Name", "nickname": "Nickname",
                     "preferred_username": "Preferred Username", "birthdate": "Birthdate", "address": "Address",
@@ -110,11 +128,9 @@ class SignInView(View):
 
 
 class ConfirmSignInView(View):
-    """The code of SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP."""
+    """The code of a step whose answer is a code (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP)."""
 
     state = "confirmSignIn"
-    HEADINGS = {"SMS_MFA": "Confirm SMS Code", "SOFTWARE_TOKEN_MFA": "Confirm TOTP Code",
-                "EMAIL_OTP": "Confirm Email Code"}
 
     def __init__(self, host: Any):
         super().__init__(host)
@@ -124,9 +140,9 @@ class ConfirmSignInView(View):
 
     def enter(self) -> None:
         super().enter()
-        step = self.flow.result.next_step if self.flow.result else "SMS_MFA"
-        self.set_heading(self.HEADINGS.get(step, "Confirm Sign In"))
-        if step == "SOFTWARE_TOKEN_MFA":
+        step = STEPS.get(self.flow.result.next_step) if self.flow.result else None
+        self.set_heading(step.label if step and step.answer == "code" else "Confirm Sign In")
+        if step and step.mfa and step.mfa.contact is None:  # the code comes from the user's own app
             self.show_notice("Enter the code from your authenticator app")
         else:
             self.delivery_notice()
@@ -160,7 +176,7 @@ class SelectMFATypeView(View):
     def _options(self) -> None:
         choices = self.flow.result.mfa_types if self.flow.result else ()
         current = self.choice.value
-        self.choice.options = [(I18n.get(MFA_LABELS.get(name, name)), name) for name in choices]
+        self.choice.options = [(I18n.get(mfa_method(name).label), name) for name in choices]
         if current in choices:
             self.choice.value = current
 

@@ -7,6 +7,8 @@ the tests check that each language covers all of them.
 
 from __future__ import annotations
 
+__all__ = ["DE", "FR", "LABELS", "VOCABULARIES"]
+
 LABELS: tuple[str, ...] = (
     # sign in
     "Sign in to your account", "Email", "Phone Number", "Username", "Email or Phone Number", "Password",

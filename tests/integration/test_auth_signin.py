@@ -255,3 +255,14 @@ def test_sandbox_unreachable_is_a_network_error():
     with pytest.raises(NetworkError, match="Cannot reach Cognito"):
         auth.sign_in(sb.demo_username, sb.demo_password)
     assert not auth.is_signed_in
+
+
+def test_srp_sign_in_leaves_pycognito_as_shipped(sandbox):
+    """amplify_nb subclasses pycognito's AWSSRP for speed; it must not patch pycognito for the process's
+    other users (it once gave pycognito's module a ``pow`` of its own)."""
+    from pycognito import aws_srp
+
+    before = dict(aws_srp.__dict__)
+    assert _auth(sandbox).sign_in(sandbox.demo_username, sandbox.demo_password).is_signed_in
+    assert "pow" not in aws_srp.__dict__
+    assert aws_srp.__dict__.keys() == before.keys() and all(aws_srp.__dict__[k] is v for k, v in before.items())

@@ -125,7 +125,7 @@ def test_a_bug_keeps_its_traceback(shell, keys, sb, monkeypatch):
     def broken(self, *args, **kwargs):
         raise RuntimeError("a bug in the core")
 
-    monkeypatch.setattr(amplify_nb.core.auth.Auth, "sign_in", broken)
+    monkeypatch.setattr(amplify_nb.core.auth.UserPoolAuth, "sign_in", broken)
     keys.type(sb.demo_password)
     cell = run(shell, f"%auth_signin {sb.demo_username}")
     assert type(cell.error) is RuntimeError
@@ -144,7 +144,7 @@ def test_sms_mfa_code_from_the_outbox_after_a_retyped_wrong_code(shell, keys, sb
     keys.type(PASSWORD, lambda: other(sb.outbox.last_code("+15550001234")),
               lambda: sb.outbox.last_code("+15550001234"))
     cell = ok(shell, "%auth_signin sms@example.com")
-    assert keys.prompts == ["Password: ", "Code: ", "Code: "]
+    assert keys.prompts == ["Password: ", "SMS code: ", "SMS code: "]
     assert "sent by SMS" in cell.stdout and "try again" in cell.stdout and "+15550001234" not in cell.stdout
     assert signed_in_as() == "sms@example.com"
 
@@ -192,7 +192,7 @@ def test_new_password_required_then_sms(shell, keys, sb):
                    mfa=["SMS_MFA"])
     keys.type("Temporary-pw-1", "short", "Chosen-pw-123", lambda: sb.outbox.last_code("+15550004321"))
     cell = ok(shell, "%auth_signin invited@example.com")
-    assert keys.prompts == ["Password: ", "New password: ", "New password: ", "Code: "]
+    assert keys.prompts == ["Password: ", "New password: ", "New password: ", "SMS code: "]
     assert "A new password is required" in cell.stdout
     ok(shell, "%auth_signout")
     keys.type("Chosen-pw-123", lambda: sb.outbox.last_code("+15550004321"))
@@ -270,7 +270,7 @@ def test_mfa_type_selection_then_sms(shell, keys, sb):
                    mfa=["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
     keys.type(PASSWORD, "SMS", lambda: sb.outbox.last_code("+15550009999"))
     ok(shell, "%auth_signin both@example.com")
-    assert "SMS" in keys.prompts[1] and "TOTP" in keys.prompts[1] and keys.prompts[2] == "Code: "
+    assert "SMS" in keys.prompts[1] and "TOTP" in keys.prompts[1] and keys.prompts[2] == "SMS code: "
     assert signed_in_as() == "both@example.com"
 
 

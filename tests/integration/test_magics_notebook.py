@@ -1,5 +1,6 @@
-"""The magics outside the test process: `%load_ext amplify_nb` in a fresh interpreter imports nothing heavy,
-and a notebook executed by nbclient (no one at the keyboard) signs in with --password-env and reads S3."""
+"""The magics outside the test process: `%load_ext amplify_nb` in a fresh interpreter imports nothing heavy (nor
+does asking every magic for its help, `%auth_signin?`), and a notebook executed by nbclient (no one at the
+keyboard) signs in with --password-env and reads S3."""
 
 from __future__ import annotations
 
@@ -22,17 +23,21 @@ import json, sys
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
 assert shell.run_cell("%load_ext amplify_nb").success
-print(json.dumps({"loaded": sorted(m for m in sys.modules if m.split(".")[0] in HEAVY),
-                  "magics": sorted(m for m in shell.magics_manager.magics["line"] if m.startswith("auth_"))}))
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
+magics = sorted(m for m in shell.magics_manager.magics["line"] if m.startswith("auth"))
+for magic in magics:
+    assert shell.run_cell(f"%{magic}?").success
+print(json.dumps({"loaded": loaded, "magics": magics,
+                  "loaded_by_help": sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)}))
 """
 
 
-def test_load_ext_imports_none_of_the_heavy_packages(tmp_path):
+def test_load_ext_and_every_magics_help_import_none_of_the_heavy_packages(tmp_path):
     env = {**os.environ, "IPYTHONDIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{LOAD_EXT}"], env=env, capture_output=True,
                           text=True, timeout=60, check=True)
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["loaded"] == []
+    assert seen["loaded"] == [] and seen["loaded_by_help"] == []
     assert {"auth_configure", "auth_signin", "auth_credentials", "auth_session", "auth_trace"} <= set(seen["magics"])
 
 

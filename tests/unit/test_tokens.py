@@ -1,5 +1,5 @@
 """TokenVerifier with real RSA keys and real signed JWTs; only the network edge is local: the pool's
-JWKS is served by a tiny HTTP server on 127.0.0.1 that counts how often it is fetched.
+JWKS is served by a tiny HTTP server on 127.0.0.1 that counts how often it is fetched (fake_cognito's).
 """
 
 from __future__ import annotations
@@ -7,20 +7,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import http.server
 import json
-import threading
 import uuid
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from amplify_nb.config import from_mapping
 from amplify_nb.core.tokens import Tokens, TokenVerifier
 from amplify_nb.errors import NetworkError, NotAuthorizedError, StorageError
+
+from .fake_cognito import JwksServer, SigningKey
 
 POOL_ID = "us-east-1_TestPool9"
 CLIENT_ID = "3n4b5c6d7e8f9g0h1i2j3k4l5m"
@@ -28,64 +26,14 @@ ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}"
 NOW = 1_800_000_000.0
 
 
-class SigningKey:
-    """An RSA key pair and its JWK, as one entry of a pool's JWKS."""
-
-    def __init__(self, kid: str):
-        self.kid = kid
-        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.jwk = {**RSAAlgorithm.to_jwk(self.private.public_key(), as_dict=True),
-                    "kid": kid, "alg": "RS256", "use": "sig"}
-
-    def sign(self, claims: dict, kid: str | None = None, **headers) -> str:
-        return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": kid or self.kid, **headers})
-
-
 @pytest.fixture(scope="module")
 def keys() -> dict[str, SigningKey]:
     return {name: SigningKey(f"kid-{name}") for name in ("a", "b", "rogue")}
 
 
-class JwksServer:
-    """Serves ``keys`` at the pool's JWKS path; ``fetches`` counts the requests, ``status`` can fail them."""
-
-    def __init__(self) -> None:
-        self.keys: list[dict] = []
-        self.fetches = 0
-        self.status = 200
-        self.body: bytes | None = None  # raw answer instead of the key set
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path != f"/{POOL_ID}/.well-known/jwks.json":
-                    self.send_error(404)
-                    return
-                owner.fetches += 1
-                body = owner.body if owner.body is not None else json.dumps({"keys": owner.keys}).encode()
-                self.send_response(owner.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
-
-
 @pytest.fixture
 def server(keys):
-    srv = JwksServer()
+    srv = JwksServer(POOL_ID)
     srv.keys = [keys["a"].jwk]
     yield srv
     srv.stop()
@@ -270,7 +218,7 @@ def test_a_token_without_exp_is_refused(verifier, keys):
 
 # ---- the network edge ---------------------------------------------------------------------------
 def test_jwks_server_down_is_a_network_error(keys, clock):
-    srv = JwksServer()
+    srv = JwksServer(POOL_ID)
     url = srv.url
     srv.stop()
     verifier = TokenVerifier(config_for(url), clock=clock)

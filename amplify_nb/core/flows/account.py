@@ -9,6 +9,9 @@ from .. import validate
 from ..session import SessionState
 from .results import AuthUser, CodeDelivery
 
+__all__ = ["change_password", "current_user", "delete_user", "sign_out", "update_user_attributes", "user_attributes",
+           "verify_attribute", "verify_attribute_submit"]
+
 _VERIFIABLE = ("email", "phone_number")
 
 
@@ -24,14 +27,12 @@ def change_password(state: SessionState, old_password: Any, new_password: Any) -
     previous = validate.password(old_password, "old_password")
     proposed = validate.password(new_password, "new_password")
     tokens = state.current()
-    state.client.new_trace()
     state.client.call("ChangePassword", AccessToken=tokens.access_token, PreviousPassword=previous,
                       ProposedPassword=proposed)
 
 
 def user_attributes(state: SessionState) -> dict[str, str]:
     tokens = state.current()
-    state.client.new_trace()
     answer = state.client.call("GetUser", AccessToken=tokens.access_token)
     return {item["Name"]: item["Value"] for item in answer.get("UserAttributes") or []}
 
@@ -42,26 +43,25 @@ def update_user_attributes(state: SessionState, attributes: Any) -> dict[str, Co
     if not changes:
         raise ValidationError("attributes is empty", field="attributes")
     tokens = state.current()
-    state.client.new_trace()
     answer = state.client.call("UpdateUserAttributes", AccessToken=tokens.access_token,
                                UserAttributes=validate.attribute_list(changes), **state.client_metadata())
-    deliveries = {}
+    deliveries: dict[str, CodeDelivery] = {}
     for details in answer.get("CodeDeliveryDetailsList") or []:
         delivery = CodeDelivery.from_cognito(details)
-        deliveries[delivery.attribute or ""] = delivery
+        if delivery is not None:
+            deliveries[delivery.attribute or ""] = delivery
     return deliveries
 
 
 def _attribute_name(name: Any) -> str:
     if name not in _VERIFIABLE:
         raise ValidationError("Only email and phone_number can be verified", field="attribute")
-    return name
+    return str(name)
 
 
 def verify_attribute(state: SessionState, name: Any) -> CodeDelivery | None:
     attribute = _attribute_name(name)
     tokens = state.current()
-    state.client.new_trace()
     answer = state.client.call("GetUserAttributeVerificationCode", AccessToken=tokens.access_token,
                                AttributeName=attribute, **state.client_metadata())
     return CodeDelivery.from_cognito(answer.get("CodeDeliveryDetails"))
@@ -71,14 +71,12 @@ def verify_attribute_submit(state: SessionState, name: Any, code: Any) -> None:
     attribute = _attribute_name(name)
     checked = validate.code(code)
     tokens = state.current()
-    state.client.new_trace()
     state.client.call("VerifyUserAttribute", AccessToken=tokens.access_token, AttributeName=attribute,
                       Code=checked)
 
 
 def delete_user(state: SessionState) -> None:
     tokens = state.current()
-    state.client.new_trace()
     state.client.call("DeleteUser", AccessToken=tokens.access_token)
     state.forget()
     state.emit("userDeleted", {"username": tokens.username})
@@ -89,7 +87,6 @@ def sign_out(state: SessionState, global_: bool = False) -> None:
     """Local sign-out revokes the refresh token (best effort) and forgets the tokens; global sign-out
     first asks Cognito to end every session of the user and fails, changing nothing, if it cannot."""
     tokens = state.tokens()
-    state.client.new_trace()
     if tokens is None:
         state.forget()
         return

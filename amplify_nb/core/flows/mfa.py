@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ...errors import ValidationError
+from ...steps import MFA_METHODS, NO_MFA, mfa_method
 from .. import validate
 
+__all__ = ["DEFAULT_ISSUER", "TOTPSetup", "get_mfa_settings", "set_preferred_mfa", "setup_totp", "verify_totp_token"]
+
 DEFAULT_ISSUER = "AWSCognito"  # what Amplify UI puts in the authenticator app by default
-_PREFERENCE_FIELDS = {"SMS": "SMSMfaSettings", "TOTP": "SoftwareTokenMfaSettings", "EMAIL": "EmailMfaSettings"}
-_COGNITO_TO_SHORT = {"SMS_MFA": "SMS", "SOFTWARE_TOKEN_MFA": "TOTP", "EMAIL_OTP": "EMAIL"}
 
 
 class TOTPSetup:
@@ -60,7 +61,6 @@ class TOTPSetup:
 
 def setup_totp(state: Any, issuer: str | None = None) -> TOTPSetup:
     tokens = state.current()
-    state.client.new_trace()
     answer = state.client.call("AssociateSoftwareToken", AccessToken=tokens.access_token)
     login = tokens.id_claims.get("email") or tokens.username
     return TOTPSetup(answer["SecretCode"], str(login), issuer or DEFAULT_ISSUER)
@@ -69,7 +69,6 @@ def setup_totp(state: Any, issuer: str | None = None) -> TOTPSetup:
 def verify_totp_token(state: Any, code: Any, device_name: str | None = None) -> None:
     checked = validate.code(code)
     tokens = state.current()
-    state.client.new_trace()
     params: dict[str, Any] = {"AccessToken": tokens.access_token, "UserCode": checked}
     if device_name:
         params["FriendlyDeviceName"] = device_name
@@ -78,18 +77,17 @@ def verify_totp_token(state: Any, code: Any, device_name: str | None = None) -> 
 
 def set_preferred_mfa(state: Any, method: str) -> None:
     """"TOTP" | "SMS" | "EMAIL" make that method enabled and preferred; "NOMFA" turns MFA off for the user."""
-    choice = str(method).upper()
-    if choice not in (*_PREFERENCE_FIELDS, "NOMFA"):
-        raise ValidationError("method must be TOTP, SMS, EMAIL or NOMFA", field="method")
+    choice = str(method).strip().upper()
+    if choice not in (*(m.short for m in MFA_METHODS), NO_MFA):
+        raise ValidationError(f"method must be {', '.join(m.short for m in MFA_METHODS)} or {NO_MFA}",
+                              field="method")
     tokens = state.current()
     params: dict[str, Any] = {"AccessToken": tokens.access_token}
-    if choice == "NOMFA":
-        enabled = get_mfa_settings(state)[1]
-        for short in enabled:
-            params[_PREFERENCE_FIELDS[short]] = {"Enabled": False, "PreferredMfa": False}
+    if choice == NO_MFA:
+        for short in get_mfa_settings(state)[1]:
+            params[mfa_method(short).preference_field] = {"Enabled": False, "PreferredMfa": False}
     else:
-        params[_PREFERENCE_FIELDS[choice]] = {"Enabled": True, "PreferredMfa": True}
-    state.client.new_trace()
+        params[mfa_method(choice).preference_field] = {"Enabled": True, "PreferredMfa": True}
     state.client.call("SetUserMFAPreference", **params)
 
 
@@ -97,6 +95,7 @@ def get_mfa_settings(state: Any) -> tuple[str, list[str]]:
     """(preferred, enabled) in Amplify's short names: TOTP, SMS, EMAIL; preferred is NOMFA when none."""
     tokens = state.current()
     user = state.client.call("GetUser", AccessToken=tokens.access_token)
-    enabled = [_COGNITO_TO_SHORT.get(m, m) for m in user.get("UserMFASettingList") or []]
-    preferred = _COGNITO_TO_SHORT.get(user.get("PreferredMfaSetting") or "", "NOMFA")
+    short = {m.cognito: m.short for m in MFA_METHODS}
+    enabled = [short.get(m, m) for m in user.get("UserMFASettingList") or []]
+    preferred = short.get(user.get("PreferredMfaSetting") or "", NO_MFA)
     return preferred, enabled

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# next_step values: "DONE", Cognito's challenge names, and the two detours Amplify JS takes too.
-CHALLENGES = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP",
-              "NEW_PASSWORD_REQUIRED", "CUSTOM_CHALLENGE")
-DETOURS = ("CONFIRM_SIGN_UP", "RESET_PASSWORD")
+from ...steps import CHALLENGES
+
+__all__ = ["AuthUser", "CodeDelivery", "SignInResult", "SignUpResult"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class SignInResult:
     """``is_signed_in``, or which ``next_step`` comes and what the user needs to take it."""
 
     is_signed_in: bool
-    next_step: str
+    next_step: str  # "DONE", a challenge or a detour: a name of amplify_nb.steps.STEPS
     username: str
     challenge_parameters: Mapping[str, str] = field(default_factory=dict)
     code_delivery: CodeDelivery | None = None

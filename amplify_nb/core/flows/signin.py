@@ -17,17 +17,13 @@ from ...errors import (
     UserNotConfirmedError,
     ValidationError,
 )
+from ...steps import CHALLENGES, FLOWS, STEPS, mfa_method, step
 from .. import validate
 from ..session import PendingChallenge, SessionState
 from .mfa import TOTPSetup
 from .results import CodeDelivery, SignInResult
 
-FLOWS = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH")
-_CODE_FIELDS = {"SMS_MFA": "SMS_MFA_CODE", "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-                "EMAIL_OTP": "EMAIL_OTP_CODE"}
-# What users (and Amplify JS v6) call the MFA types, mapped to Cognito's names.
-MFA_ALIASES = {"SMS": "SMS_MFA", "SMS_MFA": "SMS_MFA", "TOTP": "SOFTWARE_TOKEN_MFA",
-               "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA", "EMAIL": "EMAIL_OTP", "EMAIL_OTP": "EMAIL_OTP"}
+__all__ = ["complete_new_password", "confirm_sign_in", "respond", "send_custom_challenge_answer", "sign_in"]
 
 
 def sign_in(state: SessionState, username: Any, password: Any, flow: str | None) -> SignInResult:
@@ -37,12 +33,10 @@ def sign_in(state: SessionState, username: Any, password: Any, flow: str | None)
         raise ValidationError(f"flow must be one of {', '.join(FLOWS)}", field="flow")
     if flow != "CUSTOM_AUTH" or password is not None:
         password = validate.password(password)
-    if state.tokens() is not None:
-        current = state.tokens()
+    current = state.tokens()
+    if current is not None:
         who = current.id_claims.get("email") or current.id_claims.get("phone_number") or current.username
         raise ValidationError(f"Already signed in as {who}; call sign_out() first")
-    client = state.client
-    client.new_trace()
     state.pending = None
     try:
         response = _initiate(state, login, password, flow)
@@ -50,22 +44,17 @@ def sign_in(state: SessionState, username: Any, password: Any, flow: str | None)
         return SignInResult(False, "CONFIRM_SIGN_UP", login)
     except PasswordResetRequiredError:
         return SignInResult(False, "RESET_PASSWORD", login)
-    except AmplifyNbError as exc:
-        state.emit("signIn_failure", {"username": login}, str(exc))
-        raise
     return _next(state, response, login)
 
 
 def _initiate(state: SessionState, login: str, password: str | None, flow: str) -> dict[str, Any]:
     client, config = state.client, state.config
     common = {"ClientId": config.user_pool_client_id, **state.client_metadata()}
-    if flow == "USER_PASSWORD_AUTH":
-        params = {"USERNAME": login, "PASSWORD": password}
-        _add_secret_hash(state, params, login)
+    if password is None:  # CUSTOM_AUTH without a password: the custom challenge stands in for it
+        params = client.with_secret_hash({"USERNAME": login}, login)
         return client.call("InitiateAuth", AuthFlow=flow, AuthParameters=params, **common)
-    if flow == "CUSTOM_AUTH" and password is None:
-        params = {"USERNAME": login}
-        _add_secret_hash(state, params, login)
+    if flow == "USER_PASSWORD_AUTH":
+        params = client.with_secret_hash({"USERNAME": login, "PASSWORD": password}, login)
         return client.call("InitiateAuth", AuthFlow=flow, AuthParameters=params, **common)
     srp = client.srp_round(login)
     params = srp.auth_parameters()
@@ -79,12 +68,6 @@ def _initiate(state: SessionState, login: str, password: str | None, flow: str) 
                        **({"Session": response["Session"]} if response.get("Session") else {}), **common)
 
 
-def _add_secret_hash(state: SessionState, params: dict[str, str], username: str) -> None:
-    secret_hash = state.client.secret_hash(username)
-    if secret_hash:
-        params["SECRET_HASH"] = secret_hash
-
-
 def _next(state: SessionState, response: dict[str, Any], login: str) -> SignInResult:
     """Turn a Cognito answer into the next step (storing tokens when it is DONE)."""
     if "AuthenticationResult" in response:
@@ -94,29 +77,28 @@ def _next(state: SessionState, response: dict[str, Any], login: str) -> SignInRe
         state.emit("signIn", {"username": tokens.username, "login_id": login})
         return SignInResult(True, "DONE", login)  # as every other step: the name the user signed in with
     name = response.get("ChallengeName") or ""
+    next_step = step(name)
+    if not next_step.is_challenge:
+        raise AmplifyNbError(f"Cognito answered with an unexpected challenge name: {name!r}")
     params = dict(response.get("ChallengeParameters") or {})
     internal = params.get("USER_ID_FOR_SRP") or params.get("USERNAME") or login
     pending = PendingChallenge(name, response.get("Session"), internal, login, params)
     state.pending = pending
     result: dict[str, Any] = {"challenge_parameters": _public(params)}
-    if name in ("SMS_MFA", "EMAIL_OTP"):
+    if next_step.answer == "code" and next_step.mfa and next_step.mfa.contact:
         result["code_delivery"] = CodeDelivery(params.get("CODE_DELIVERY_DESTINATION"),
-                                               params.get("CODE_DELIVERY_DELIVERY_MEDIUM"),
-                                               "phone_number" if name == "SMS_MFA" else "email")
-    elif name == "SELECT_MFA_TYPE":
+                                               params.get("CODE_DELIVERY_DELIVERY_MEDIUM"), next_step.mfa.contact)
+    elif next_step.answer == "mfa_choice":
         result["mfa_types"] = tuple(json.loads(params.get("MFAS_CAN_CHOOSE", "[]")))
-    elif name == "MFA_SETUP":
+    elif next_step.answer == "totp_setup":
         result["mfa_types"] = tuple(json.loads(params.get("MFAS_CAN_SETUP", "[]")))
-        if "SOFTWARE_TOKEN_MFA" in result["mfa_types"]:
-            associated = state.client.call("AssociateSoftwareToken", Session=pending.session)
-            pending.session = associated.get("Session", pending.session)
+        if next_step.mfa and next_step.mfa.cognito in result["mfa_types"]:
+            associated = state.client.call("AssociateSoftwareToken", Session=pending.cognito_session)
+            pending.cognito_session = associated.get("Session", pending.cognito_session)
             result["totp_setup"] = TOTPSetup(associated["SecretCode"], login)
-    elif name == "NEW_PASSWORD_REQUIRED":
+    elif next_step.answer == "new_password":
         result["required_attributes"] = tuple(
             a.removeprefix("userAttributes.") for a in json.loads(params.get("requiredAttributes", "[]")))
-    elif name not in ("SOFTWARE_TOKEN_MFA", "CUSTOM_CHALLENGE"):
-        state.pending = None
-        raise AmplifyNbError(f"Cognito asked for a challenge amplify_nb does not handle: {name!r}")
     return SignInResult(False, name, login, **result)
 
 
@@ -127,20 +109,15 @@ def _public(params: dict[str, str]) -> dict[str, str]:
 def respond(state: SessionState, answers: dict[str, str], *, expected: tuple[str, ...]) -> SignInResult:
     """Answer the pending challenge; a wrong answer keeps it pending."""
     pending = _pending(state, expected)
-    responses = {"USERNAME": pending.username, **answers}
-    _add_secret_hash(state, responses, pending.username)
-    state.client.new_trace()
+    responses = state.client.with_secret_hash({"USERNAME": pending.username, **answers}, pending.username)
     try:
         response = state.client.call(
             "RespondToAuthChallenge", ClientId=state.config.user_pool_client_id, ChallengeName=pending.name,
-            ChallengeResponses=responses, **({"Session": pending.session} if pending.session else {}),
+            ChallengeResponses=responses,
+            **({"Session": pending.cognito_session} if pending.cognito_session else {}),
             **state.client_metadata())
-    except NotAuthorizedError as exc:
+    except NotAuthorizedError:
         state.pending = None  # Cognito ended this sign-in (session expired or failed); start again
-        state.emit("signIn_failure", {"username": pending.login_id}, str(exc))
-        raise
-    except AmplifyNbError as exc:
-        state.emit("signIn_failure", {"username": pending.login_id}, str(exc))
         raise
     return _next(state, response, pending.login_id)
 
@@ -155,31 +132,39 @@ def _pending(state: SessionState, expected: tuple[str, ...]) -> PendingChallenge
 
 
 def confirm_sign_in(state: SessionState, code: Any, mfa_type: str | None = None) -> SignInResult:
-    pending = _pending(state, ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP",
-                               "NEW_PASSWORD_REQUIRED", "CUSTOM_CHALLENGE"))
-    if pending.name == "NEW_PASSWORD_REQUIRED":
+    """Answer whichever challenge is pending with the user's input (Amplify v6's confirmSignIn)."""
+    pending = _pending(state, CHALLENGES)
+    current = step(pending.name)
+    if current.answer == "new_password":
         return complete_new_password(state, code, None)
-    if pending.name == "CUSTOM_CHALLENGE":
+    if current.answer == "answer":
         return send_custom_challenge_answer(state, code)
-    if pending.name == "SELECT_MFA_TYPE":
-        choice = MFA_ALIASES.get(str(mfa_type or code).upper())
+    if current.answer == "mfa_choice":
         allowed = json.loads(pending.parameters.get("MFAS_CAN_CHOOSE", "[]"))
+        choice = _known_method(mfa_type or code, allowed)
         if choice not in allowed:
             raise ValidationError(f"Choose one of {', '.join(allowed)}", field="mfa_type")
-        return respond(state, {"ANSWER": choice}, expected=("SELECT_MFA_TYPE",))
-    if mfa_type is not None and MFA_ALIASES.get(str(mfa_type).upper()) not in (pending.name, None):
+        return respond(state, {current.response_key or "ANSWER": choice}, expected=(current.name,))
+    if mfa_type is not None and current.mfa is not None and mfa_method(mfa_type) != current.mfa:
         raise ValidationError(f"The pending challenge is {pending.name}, not {mfa_type}", field="mfa_type")
     checked = validate.code(code)
-    if pending.name == "MFA_SETUP":
+    if current.answer == "totp_setup":
         return _finish_mfa_setup(state, pending, checked)
-    return respond(state, {_CODE_FIELDS[pending.name]: checked}, expected=(pending.name,))
+    return respond(state, {current.response_key or "": checked}, expected=(current.name,))
+
+
+def _known_method(name: Any, allowed: list[str]) -> str:
+    """An MFA choice in Cognito's vocabulary; an unknown name is refused with the allowed ones."""
+    try:
+        return mfa_method(name).cognito
+    except ValidationError:
+        raise ValidationError(f"Choose one of {', '.join(allowed)}", field="mfa_type") from None
 
 
 def _finish_mfa_setup(state: SessionState, pending: PendingChallenge, code: str) -> SignInResult:
     """TOTP set up inside sign-in: verify the first code against the new secret, then finish."""
-    state.client.new_trace()
-    verified = state.client.call("VerifySoftwareToken", Session=pending.session, UserCode=code)
-    pending.session = verified.get("Session", pending.session)
+    verified = state.client.call("VerifySoftwareToken", Session=pending.cognito_session, UserCode=code)
+    pending.cognito_session = verified.get("Session", pending.cognito_session)
     return respond(state, {}, expected=("MFA_SETUP",))
 
 
@@ -187,13 +172,12 @@ def complete_new_password(state: SessionState, new_password: Any,
                           required_attributes: dict[str, Any] | None) -> SignInResult:
     password = validate.password(new_password, "new_password")
     attributes = validate.attributes(required_attributes, "required_attributes")
-    answers = {"NEW_PASSWORD": password, **{f"userAttributes.{k}": v for k, v in attributes.items()}}
-    try:
-        return respond(state, answers, expected=("NEW_PASSWORD_REQUIRED",))
-    except AmplifyNbError as exc:
-        state.emit("completeNewPassword_failure", None, str(exc))
-        raise
+    current = STEPS["NEW_PASSWORD_REQUIRED"]
+    answers = {current.response_key or "": password,
+               **{f"userAttributes.{k}": v for k, v in attributes.items()}}
+    return respond(state, answers, expected=(current.name,))
 
 
 def send_custom_challenge_answer(state: SessionState, answer: Any) -> SignInResult:
-    return respond(state, {"ANSWER": validate.answer(answer)}, expected=("CUSTOM_CHALLENGE",))
+    current = STEPS["CUSTOM_CHALLENGE"]
+    return respond(state, {current.response_key or "": validate.answer(answer)}, expected=(current.name,))

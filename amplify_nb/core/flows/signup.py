@@ -1,19 +1,20 @@
-"""Flows before a user is signed in: sign-up, its confirmation, and the forgotten-password reset."""
+"""Flows before a user is signed in: sign-up, its confirmation, and the forgotten-password reset.
+
+Their failure events (signUp_failure, ...) are emitted by the facade's operation wrapper (core/auth.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...errors import AmplifyNbError
 from .. import validate
 from ..session import SessionState
 from .results import CodeDelivery, SignUpResult
 
+__all__ = ["confirm_sign_up", "forgot_password", "forgot_password_submit", "resend_sign_up", "sign_up"]
+
 
 def _with_secret(state: SessionState, params: dict[str, Any], username: str) -> dict[str, Any]:
-    secret_hash = state.client.secret_hash(username)
-    if secret_hash:
-        params["SecretHash"] = secret_hash
+    params = state.client.with_secret_hash(params, username, "SecretHash")
     return {"ClientId": state.config.user_pool_client_id, **params, **state.client_metadata()}
 
 
@@ -23,16 +24,11 @@ def sign_up(state: SessionState, username: Any, password: Any, attributes: Any =
     checked_password = validate.password(password)
     attrs = validate.attributes(attributes)
     validation = validate.attributes(validation_data, "validation_data")
-    state.client.new_trace()
     params: dict[str, Any] = {"Username": login, "Password": checked_password,
                               "UserAttributes": validate.attribute_list(attrs)}
     if validation:
         params["ValidationData"] = validate.attribute_list(validation)
-    try:
-        answer = state.client.call("SignUp", **_with_secret(state, params, login))
-    except AmplifyNbError as exc:
-        state.emit("signUp_failure", {"username": login}, str(exc))
-        raise
+    answer = state.client.call("SignUp", **_with_secret(state, params, login))
     result = SignUpResult(bool(answer.get("UserConfirmed")), answer.get("UserSub"),
                           CodeDelivery.from_cognito(answer.get("CodeDeliveryDetails")))
     state.emit("signUp", {"username": login, "user_confirmed": result.user_confirmed})
@@ -42,7 +38,6 @@ def sign_up(state: SessionState, username: Any, password: Any, attributes: Any =
 def confirm_sign_up(state: SessionState, username: Any, code: Any, force_alias_creation: bool = True) -> None:
     login = validate.username(username)
     checked = validate.code(code)
-    state.client.new_trace()
     params = {"Username": login, "ConfirmationCode": checked, "ForceAliasCreation": bool(force_alias_creation)}
     state.client.call("ConfirmSignUp", **_with_secret(state, params, login))
     state.emit("confirmSignUp", {"username": login})
@@ -50,19 +45,13 @@ def confirm_sign_up(state: SessionState, username: Any, code: Any, force_alias_c
 
 def resend_sign_up(state: SessionState, username: Any) -> CodeDelivery | None:
     login = validate.username(username)
-    state.client.new_trace()
     answer = state.client.call("ResendConfirmationCode", **_with_secret(state, {"Username": login}, login))
     return CodeDelivery.from_cognito(answer.get("CodeDeliveryDetails"))
 
 
 def forgot_password(state: SessionState, username: Any) -> CodeDelivery | None:
     login = validate.username(username)
-    state.client.new_trace()
-    try:
-        answer = state.client.call("ForgotPassword", **_with_secret(state, {"Username": login}, login))
-    except AmplifyNbError as exc:
-        state.emit("forgotPassword_failure", {"username": login}, str(exc))
-        raise
+    answer = state.client.call("ForgotPassword", **_with_secret(state, {"Username": login}, login))
     state.emit("forgotPassword", {"username": login})
     return CodeDelivery.from_cognito(answer.get("CodeDeliveryDetails"))
 
@@ -71,11 +60,6 @@ def forgot_password_submit(state: SessionState, username: Any, code: Any, new_pa
     login = validate.username(username)
     checked = validate.code(code)
     password = validate.password(new_password, "new_password")
-    state.client.new_trace()
     params = {"Username": login, "ConfirmationCode": checked, "Password": password}
-    try:
-        state.client.call("ConfirmForgotPassword", **_with_secret(state, params, login))
-    except AmplifyNbError as exc:
-        state.emit("forgotPasswordSubmit_failure", {"username": login}, str(exc))
-        raise
+    state.client.call("ConfirmForgotPassword", **_with_secret(state, params, login))
     state.emit("forgotPasswordSubmit", {"username": login})
