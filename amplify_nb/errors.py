@@ -141,6 +141,7 @@ class TriggerError(ServiceError):
 # AWS error codes -> our classes; anything else becomes a plain ServiceError with its code kept.
 SERVICE_ERRORS: dict[str, type[ServiceError]] = {
     "NotAuthorizedException": NotAuthorizedError,
+    "RefreshTokenReuseException": NotAuthorizedError,  # a refresh token rotated away (its grace period over)
     "UserNotFoundException": UserNotFoundError,
     "UserNotConfirmedException": UserNotConfirmedError,
     "PasswordResetRequiredException": PasswordResetRequiredError,

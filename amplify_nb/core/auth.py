@@ -17,7 +17,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from ..config import AuthConfig, load_config
 from ..errors import AmplifyNbError, ValidationError
-from .flows import account, mfa, signin, signup
+from .flows import account, devices, mfa, signin, signup
 from .flows.results import AuthUser, CodeDelivery, SignInResult, SignUpResult
 from .session import CoreSession, SessionState
 from .storage import MemoryStorage, check_storage
@@ -72,6 +72,11 @@ def _username(_auth: UserPoolAuth, username: Any = None, *_args: Any, **_kwargs:
     return username if isinstance(username, str) else None
 
 
+def _auto_login(auth: UserPoolAuth, *_args: Any, **_kwargs: Any) -> str | None:
+    waiting = auth._state.auto_sign_in
+    return waiting.login_id if waiting else None
+
+
 def _pending_login(auth: UserPoolAuth, *_args: Any, **_kwargs: Any) -> str | None:
     pending = auth._state.pending
     return pending.login_id if pending else None
@@ -100,8 +105,11 @@ class UserPoolAuth:
 
     # ---- sign-in --------------------------------------------------------------------------------
     @operation("signIn_failure", _username)
-    def sign_in(self, username: str, password: str | None = None, *, flow: str | None = None) -> SignInResult:
-        return signin.sign_in(self._state, username, password, flow)
+    def sign_in(self, username: str, password: str | None = None, *, flow: str | None = None,
+                preferred_challenge: str | None = None) -> SignInResult:
+        """``flow``: USER_SRP_AUTH (default), USER_PASSWORD_AUTH, CUSTOM_AUTH or USER_AUTH (choice-based:
+        ``preferred_challenge`` PASSWORD_SRP, PASSWORD, EMAIL_OTP or SMS_OTP, else SELECT_CHALLENGE)."""
+        return signin.sign_in(self._state, username, password, flow, preferred_challenge)
 
     @operation("signIn_failure", _pending_login)
     def confirm_sign_in(self, code: str, mfa_type: str | None = None) -> SignInResult:
@@ -123,9 +131,16 @@ class UserPoolAuth:
 
     # ---- sign-up and passwords ------------------------------------------------------------------
     @operation("signUp_failure", _username)
-    def sign_up(self, username: str, password: str, attributes: dict[str, str] | None = None,
-                validation_data: dict[str, str] | None = None) -> SignUpResult:
-        return signup.sign_up(self._state, username, password, attributes, validation_data)
+    def sign_up(self, username: str, password: str | None = None, attributes: dict[str, str] | None = None,
+                validation_data: dict[str, str] | None = None, *, auto_sign_in: bool = False) -> SignUpResult:
+        """``password=None``: a passwordless user (the pool must allow one-time-code sign-in).
+        ``auto_sign_in``: once confirmed, ``auto_sign_in()`` signs in without the password again."""
+        return signup.sign_up(self._state, username, password, attributes, validation_data, auto_sign_in)
+
+    @operation("autoSignIn_failure", _auto_login)
+    def auto_sign_in(self) -> SignInResult:
+        """Sign in the user whose sign-up (``auto_sign_in=True``) was just confirmed, as Amplify v6's autoSignIn."""
+        return signup.auto_sign_in(self._state)
 
     @operation()
     def confirm_sign_up(self, username: str, code: str, force_alias_creation: bool = True) -> None:
@@ -149,10 +164,11 @@ class UserPoolAuth:
 
     # ---- the signed-in user ---------------------------------------------------------------------
     @operation(locked=False)
-    def current_session(self) -> Tokens:
-        """Valid tokens, refreshed first when within the refresh margin of expiry (at most one refresh
-        in flight however many threads ask)."""
-        return self._state.current()
+    def current_session(self, force_refresh: bool = False) -> Tokens:
+        """Valid tokens, refreshed first when within the refresh margin of expiry, or now with
+        ``force_refresh`` (at most one refresh in flight however many threads ask). Amplify's name: the
+        session's tokens."""
+        return self._state.current(bool(force_refresh))
 
     @operation(locked=False)
     def current_authenticated_user(self) -> AuthUser:
@@ -185,6 +201,22 @@ class UserPoolAuth:
     @operation()
     def sign_out(self, global_: bool = False) -> None:
         account.sign_out(self._state, global_)
+
+    # ---- devices --------------------------------------------------------------------------------
+    @operation()
+    def remember_device(self) -> None:
+        """Mark this session's device remembered (pools that remember devices when the user says so)."""
+        devices.remember(self._state)
+
+    @operation()
+    def forget_device(self, device_key: str | None = None) -> None:
+        """Forget a device of the user (default: this session's own, whose secret is dropped here too)."""
+        devices.forget(self._state, device_key)
+
+    @operation(locked=False)
+    def fetch_devices(self) -> devices.DeviceList:
+        """The user's devices (ListDevices): a table in Jupyter, ``.to_dataframe()`` for pandas."""
+        return devices.fetch(self._state)
 
     # ---- MFA ------------------------------------------------------------------------------------
     @operation()

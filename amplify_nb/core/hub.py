@@ -20,7 +20,8 @@ AUTH_EVENTS = (
     "configured", "signIn", "signIn_failure", "signUp", "signUp_failure", "confirmSignUp", "signOut",
     "tokenRefresh", "tokenRefresh_failure", "forgotPassword", "forgotPassword_failure", "forgotPasswordSubmit",
     "forgotPasswordSubmit_failure", "completeNewPassword_failure", "userDeleted", "cognitoHostedUI",
-    "customOAuthState", "credentialsRefresh", "credentialsRefresh_failure",
+    "customOAuthState", "credentialsRefresh", "credentialsRefresh_failure", "autoSignIn", "autoSignIn_failure",
+    "signInWithRedirect", "signInWithRedirect_failure", "cognitoHostedUI_failure",
 )
 
 

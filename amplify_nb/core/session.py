@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..config import AuthConfig
-from ..errors import AmplifyNbError, NetworkError, NotAuthenticatedError, NotAuthorizedError
+from ..errors import AmplifyNbError, InvalidParameterError, NetworkError, NotAuthenticatedError, NotAuthorizedError
+from .devices import DeviceStore
 from .hub import AUTH_EVENTS, Hub
 from .storage import Storage, storage_key
 from .tokens import Clock, Tokens, TokenVerifier
@@ -20,11 +21,19 @@ from .trace import Trace
 from .transport import ClientFactory
 from .userpool import UserPoolClient
 
-__all__ = ["REFRESH_RETRY_SECONDS", "CoreSession", "PendingChallenge", "SessionState"]
+__all__ = ["REFRESH_RETRY_SECONDS", "AutoSignIn", "CoreSession", "PendingChallenge", "SessionState"]
 
 # While Cognito is unreachable and the tokens still work, wait this long between refresh attempts
 # instead of paying a connection timeout on every call.
 REFRESH_RETRY_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class AutoSignIn:
+    """A sign-up that asked to sign in once confirmed: ConfirmSignUp's Session does it, no password kept."""
+
+    login_id: str
+    cognito_session: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -36,6 +45,11 @@ class PendingChallenge:
     username: str  # Cognito's internal username (USER_ID_FOR_SRP), used in every answer
     login_id: str  # what the user typed
     parameters: dict[str, str] = field(default_factory=dict)
+    # The Cognito challenge an answer goes to, when the step is one amplify_nb adds on the client (PASSWORD
+    # chosen at SELECT_CHALLENGE answers SELECT_CHALLENGE; EMAIL_SETUP answers MFA_SETUP). None: ``name``.
+    answering: str | None = None
+    available: tuple[str, ...] = ()  # SELECT_CHALLENGE's AvailableChallenges, MFA_SETUP's methods to set up
+    totp_associated: bool = False  # MFA_SETUP: AssociateSoftwareToken made the secret being set up
 
     def __repr__(self) -> str:
         return f"PendingChallenge(name={self.name!r}, username={self.username!r})"
@@ -68,7 +82,7 @@ class CoreSession(Protocol):
 
     def tokens(self) -> Tokens | None: ...
 
-    def current(self) -> Tokens: ...
+    def current(self, force_refresh: bool = False) -> Tokens: ...
 
 
 class SessionState:
@@ -86,6 +100,9 @@ class SessionState:
         self.lock = threading.RLock()
         self.refresh_lock = threading.Lock()
         self.pending: PendingChallenge | None = None
+        self.auto_sign_in: AutoSignIn | None = None
+        # Whether the app client rotates refresh tokens (None: not known yet, learnt at the first refresh).
+        self.rotating: bool | None = getattr(config, "refresh_token_rotation", None)
         self._tokens: Tokens | None = None
         self._loaded = False
         self._retry_refresh_at = 0.0
@@ -143,30 +160,31 @@ class SessionState:
         return tokens
 
     # ---- refresh --------------------------------------------------------------------------------
-    def current(self) -> Tokens:
-        """Valid tokens, refreshed first when they are due (within the refresh margin of expiry)."""
+    def current(self, force_refresh: bool = False) -> Tokens:
+        """Valid tokens, refreshed first when they are due (within the refresh margin of expiry), or now
+        when ``force_refresh``."""
         tokens = self.require_tokens()
         now = self.clock()
-        if not tokens.refresh_due(now) or (now < self._retry_refresh_at and now < tokens.expires_at):
+        if not force_refresh and (not tokens.refresh_due(now)
+                                  or (now < self._retry_refresh_at and now < tokens.expires_at)):
             return tokens  # fresh enough, or Cognito was unreachable a moment ago and these still work
         with self.refresh_lock:
-            tokens = self.require_tokens()  # another thread may have refreshed while this one waited
-            if not tokens.refresh_due(self.clock()):
-                return tokens
-            return self._refresh(tokens)
+            current = self.require_tokens()  # another thread may have refreshed while this one waited
+            if current is not tokens and not current.refresh_due(self.clock()):
+                return current
+            if not force_refresh and not current.refresh_due(self.clock()):
+                return current
+            return self._refresh(current)
 
     def _refresh(self, tokens: Tokens) -> Tokens:
         if not tokens.refresh_token:
             self.forget()
             self.emit("tokenRefresh_failure", message="no refresh token")
             raise NotAuthenticatedError("The session has expired and has no refresh token; sign in again")
-        # Cognito hashes the refresh's SECRET_HASH with the internal username, not the alias the user
-        # typed (the pycognito#18 failure): the access token's `username` claim is exactly that.
-        params = self.client.with_secret_hash({"REFRESH_TOKEN": tokens.refresh_token}, tokens.username)
         try:
-            result = self.client.call("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=params,
-                                      ClientId=self.config.user_pool_client_id,
-                                      **self.client_metadata())
+            result = self._refresh_call(tokens)
+            # Rotation: a new refresh token comes with the others and is stored with them in one write, so
+            # storage never holds the new access token beside a refresh token already rotated away.
             fresh = self.verifier.tokens(result["AuthenticationResult"], previous=tokens)
         except NotAuthorizedError as exc:
             with self.lock:
@@ -198,6 +216,33 @@ class SessionState:
             return current
         self.emit("tokenRefresh", {"username": fresh.username, "expires_at": fresh.expires_at})
         return fresh
+
+    def _refresh_call(self, tokens: Tokens) -> dict[str, Any]:
+        """REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for an app client that rotates refresh tokens
+        (which refuses REFRESH_TOKEN_AUTH): known from the configuration, else learnt from that refusal."""
+        refresh_token = tokens.refresh_token or ""
+        # A refresh token issued to a remembered device refreshes for that device only.
+        device = DeviceStore(self.storage, self.name, self.config.user_pool_client_id).find(tokens.username)
+        if self.rotating:
+            params: dict[str, Any] = {"RefreshToken": refresh_token, "ClientId": self.config.user_pool_client_id,
+                                      **self.client_metadata()}
+            if self.config.client_secret:
+                params["ClientSecret"] = self.config.client_secret
+            if device:
+                params["DeviceKey"] = device.key
+            return self.client.call("GetTokensFromRefreshToken", **params)
+        # Cognito hashes the refresh's SECRET_HASH with the internal username, not the alias the user
+        # typed (the pycognito#18 failure): the access token's `username` claim is exactly that.
+        auth_params = self.client.with_secret_hash({"REFRESH_TOKEN": refresh_token, **(
+            {"DEVICE_KEY": device.key} if device else {})}, tokens.username)
+        try:
+            return self.client.call("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=auth_params,
+                                    ClientId=self.config.user_pool_client_id, **self.client_metadata())
+        except (NotAuthorizedError, InvalidParameterError) as exc:
+            if "rotation" not in str(exc).lower():
+                raise
+            self.rotating = True  # this client rotates: from now on, its own operation
+            return self._refresh_call(tokens)
 
     def client_metadata(self) -> dict[str, Any]:
         return {"ClientMetadata": dict(self.config.client_metadata)} if self.config.client_metadata else {}

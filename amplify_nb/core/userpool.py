@@ -9,6 +9,7 @@ is patched into pycognito), and never left holding the password.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -20,7 +21,7 @@ from .service import ServiceClient
 from .trace import Trace
 from .transport import ClientFactory
 
-__all__ = ["EPHEMERALS", "EphemeralPool", "SrpRound", "UserPoolClient"]
+__all__ = ["EPHEMERALS", "DeviceSecret", "EphemeralPool", "SrpRound", "UserPoolClient"]
 
 try:  # ~8x faster 3072-bit modular exponentiation when gmpy2 is installed (extra "fast")
     import gmpy2
@@ -67,6 +68,23 @@ def _srp_class() -> Any:
                 raise ValueError("U cannot be zero.")
             pool = self.pool_id.split("_")[1]
             secret = aws_srp.hash_sha256(f"{pool}{username}:{password}".encode())
+            x_value = aws_srp.hex_to_long(aws_srp.hex_hash(aws_srp.pad_hex(salt) + secret))
+            base = server_b_value - self.val_k * _powmod(g, x_value, big_n)
+            s_value = _powmod(base, self.small_a_value + u_value * x_value, big_n)
+            return bytes(aws_srp.compute_hkdf(bytearray.fromhex(aws_srp.pad_hex(s_value)),
+                                              bytearray.fromhex(aws_srp.pad_hex(aws_srp.long_to_hex(u_value)))))
+
+        def get_device_authentication_key(self, device_group_key: str, device_key: str, device_password: str,
+                                          server_b_value: int, salt: str) -> bytes:
+            """The same formula for a remembered device: the device's own secret stands in for the pool
+            and password (pycognito's formula, its helpers, ``_powmod``)."""
+            big_n, g = self.big_n, self.val_g
+            if server_b_value % big_n == 0:
+                raise ValueError("Safety check for B failed")
+            u_value = aws_srp.calculate_u(self.large_a_value, server_b_value)
+            if u_value == 0:
+                raise ValueError("U cannot be zero.")
+            secret = aws_srp.hash_sha256(f"{device_group_key}{device_key}:{device_password}".encode())
             x_value = aws_srp.hex_to_long(aws_srp.hex_hash(aws_srp.pad_hex(salt) + secret))
             base = server_b_value - self.val_k * _powmod(g, x_value, big_n)
             s_value = _powmod(base, self.small_a_value + u_value * x_value, big_n)
@@ -128,13 +146,38 @@ EPHEMERALS = EphemeralPool()
 os.register_at_fork(after_in_child=EPHEMERALS.discard)
 
 
-class SrpRound:
-    """One USER_SRP_AUTH exchange; holds the password only inside ``answer``."""
+@dataclasses.dataclass(frozen=True)
+class DeviceSecret:
+    """A remembered device: Cognito's device key and group key, and the random password whose SRP verifier
+    ConfirmDevice gave Cognito. Kept in the session's storage only; never shown (the repr masks it)."""
 
-    def __init__(self, client: UserPoolClient, username: str, ephemeral: tuple[int, int]):
+    key: str
+    group_key: str = dataclasses.field(repr=False)
+    password: str = dataclasses.field(repr=False)
+
+    @classmethod
+    def new(cls, key: str, group_key: str) -> tuple[DeviceSecret, dict[str, str]]:
+        """A fresh device password and the DeviceSecretVerifierConfig (verifier, salt) for ConfirmDevice."""
+        from pycognito import aws_srp
+
+        password, verifier_config = aws_srp.generate_hash_device(group_key, key)
+        return cls(key, group_key, password), dict(verifier_config)
+
+
+class SrpRound:
+    """One SRP exchange (a password's, or a remembered device's); holds the password only inside ``answer``."""
+
+    def __init__(self, client: UserPoolClient, username: str, ephemeral: tuple[int, int],
+                 device: DeviceSecret | None = None):
+        device_args = {"device_key": device.key, "device_group_key": device.group_key,
+                       "device_password": device.password} if device else {}
         self._srp = _srp_class()(username, None, client.config.user_pool_id, client.config.user_pool_client_id,
                                  client=client.boto, client_secret=client.config.client_secret,
-                                 ephemeral=ephemeral)
+                                 ephemeral=ephemeral, **device_args)
+
+    def device_answer(self, challenge_parameters: Mapping[str, str]) -> dict[str, str]:
+        """DEVICE_PASSWORD_VERIFIER's answer: the device secret's proof (pycognito's computation)."""
+        return cast(dict[str, str], self._srp.process_device_challenge(dict(challenge_parameters)))
 
     def auth_parameters(self) -> dict[str, str]:
         return cast(dict[str, str], self._srp.get_auth_params())
@@ -179,5 +222,5 @@ class UserPoolClient(ServiceClient):
             params[key] = secret_hash
         return params
 
-    def srp_round(self, username: str) -> SrpRound:
-        return SrpRound(self, username, self.ephemerals.take())
+    def srp_round(self, username: str, device: DeviceSecret | None = None) -> SrpRound:
+        return SrpRound(self, username, self.ephemerals.take(), device)

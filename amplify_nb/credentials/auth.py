@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.auth import UserPoolAuth, operation
-from ..errors import AmplifyNbError, StorageError, ValidationError
+from ..core.tokens import Tokens
+from ..errors import AmplifyNbError, NotAuthenticatedError, StorageError, ValidationError
 from .federation import Federation
 from .manager import AwsCredentials, CredentialsManager
 from .saved_config import save_config
 
-__all__ = ["Auth"]
+__all__ = ["Auth", "AuthSession"]
+
+
+@dataclass(frozen=True)
+class AuthSession:
+    """What fetch_auth_session() returns (Amplify v6's shape); tokens and keys are masked in the repr."""
+
+    tokens: Tokens | None
+    credentials: AwsCredentials | None
+    identity_id: str | None
+    user_sub: str | None
 
 
 class Auth(UserPoolAuth):
@@ -76,6 +88,23 @@ class Auth(UserPoolAuth):
         """Identity-pool credentials for the signed-in (or federated, or guest) caller; fetched once and
         reused until they are due, then refreshed by one caller however many threads ask."""
         return self.credentials_manager.get()
+
+    @operation(locked=False)
+    def fetch_auth_session(self, force_refresh: bool = False) -> AuthSession:
+        """Amplify v6's fetchAuthSession: the user's tokens (refreshed when due, or now with
+        ``force_refresh``), the identity pool's AWS credentials when one is configured (a guest's when no
+        one is signed in and guests are allowed), the identity id and the user's sub."""
+        tokens = self.current_session(force_refresh) if self.session_state.tokens() is not None else None
+        credentials = None
+        if self.config.identity_pool_id:
+            if force_refresh:
+                self.credentials_manager.clear()
+            try:
+                credentials = self.current_credentials()
+            except NotAuthenticatedError:  # no one signed in and no guests: a session without credentials
+                credentials = None
+        return AuthSession(tokens, credentials, credentials.identity_id if credentials else None,
+                           tokens.sub if tokens else None)
 
     def essential_credentials(self) -> dict[str, Any]:
         """The fields an AWS SDK needs, as Amplify's Auth.essentialCredentials gives them."""

@@ -40,6 +40,9 @@ class AwsCredentials:
     access_key_id: str
     secret_access_key: str = field(repr=False)
     session_token: str = field(repr=False)
+    # Every expiry in amplify_nb is POSIX seconds on the session's clock (Tokens.expires_at, this, provider
+    # tokens): ISO 8601 appears only where a foreign format demands it (botocore's refresh metadata,
+    # credential_process JSON), made at that boundary by expiration_iso.
     expiration: float
     identity_id: str
     authenticated: bool

@@ -142,7 +142,7 @@ class ConfirmSignInView(View):
         super().enter()
         step = STEPS.get(self.flow.result.next_step) if self.flow.result else None
         self.set_heading(step.label if step and step.answer == "code" else "Confirm Sign In")
-        if step and step.mfa and step.mfa.contact is None:  # the code comes from the user's own app
+        if step and step.contact is None:  # the code comes from the user's own app
             self.show_notice("Enter the code from your authenticator app")
         else:
             self.delivery_notice()

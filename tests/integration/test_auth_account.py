@@ -403,7 +403,8 @@ def test_bad_usernames_are_refused_before_any_call(sb, auth, bad):
 @pytest.mark.parametrize("bad", BAD_PASSWORDS, ids=repr)
 def test_bad_passwords_are_refused_before_any_call_and_never_echoed(sb, signed_in, bad):
     auth = signed_in
-    refused(sb, auth.sign_up, "bob@example.com", bad, {"email": "bob@example.com"}, secret=bad)
+    if bad is not None:  # no password at all is a passwordless sign-up: Cognito decides (see below)
+        refused(sb, auth.sign_up, "bob@example.com", bad, {"email": "bob@example.com"}, secret=bad)
     refused(sb, auth.forgot_password_submit, ADA, "123456", bad, secret=bad)
     refused(sb, auth.change_password, bad, NEW_PASSWORD, secret=bad)
     refused(sb, auth.change_password, PASSWORD, bad, secret=bad)
@@ -473,3 +474,10 @@ def test_signed_in_only_methods_raise_not_authenticated_after_sign_out(sb, signe
     assert signed_in.is_signed_in is False
     with pytest.raises(NotAuthenticatedError):
         getattr(signed_in, method)(*args)
+
+
+def test_a_passwordless_sign_up_is_refused_by_a_pool_that_signs_in_with_passwords_only(sb, auth, events):
+    with pytest.raises(InvalidParameterError) as caught:
+        auth.sign_up("nopass@example.com", None, {"email": "nopass@example.com"})
+    assert caught.value.code == "InvalidParameterException"
+    assert events[-1]["event"] == "signUp_failure"

@@ -184,8 +184,16 @@ class SrpServer:
         self._round: tuple[srp.ServerEphemeral, int, bytes] | None = None
 
     def challenge(self, params: dict[str, Any]) -> dict[str, Any]:
-        assert params["AuthFlow"] == "USER_SRP_AUTH", params["AuthFlow"]
-        big_a = int(params["AuthParameters"]["SRP_A"], 16)
+        """SRP_A arrives in InitiateAuth (USER_SRP_AUTH, or USER_AUTH preferring PASSWORD_SRP) or in the
+        answer to USER_AUTH's SELECT_CHALLENGE (ANSWER=PASSWORD_SRP)."""
+        if "AuthFlow" in params:
+            assert params["AuthFlow"] in ("USER_SRP_AUTH", "USER_AUTH"), params["AuthFlow"]
+            sent = params["AuthParameters"]
+        else:
+            assert params["ChallengeName"] == "SELECT_CHALLENGE", params["ChallengeName"]
+            sent = params["ChallengeResponses"]
+            assert sent["ANSWER"] == "PASSWORD_SRP"
+        big_a = int(sent["SRP_A"], 16)
         ephemeral, block = srp.ServerEphemeral(self._verifier), secrets.token_bytes(64)
         self._round = (ephemeral, big_a, block)
         return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {

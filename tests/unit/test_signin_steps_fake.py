@@ -12,47 +12,17 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 
 import pytest
 
 import amplify_nb
 from amplify_nb.errors import CodeMismatchError, NotAuthorizedError
 
-from .fake_cognito import FakeCognito, JwksServer, SigningKey, SrpServer, error
+from .conftest import CLIENT_ID, POOL_ID
+from .fake_cognito import FakeCognito, SrpServer, error
 
-POOL_ID = "us-east-1_FakePool7"
-CLIENT_ID = "5fakeclient6id7for8unit9tests"
 USER, PASSWORD, INTERNAL = "ada@example.com", "Correct-horse-9!", "0c8f6a52-ada"
 PASSWORD_FLOW = "USER_PASSWORD_AUTH"  # scripted challenges come straight from InitiateAuth
-
-
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey("kid-fake-pool")
-
-
-@pytest.fixture(scope="module")
-def jwks(key):
-    server = JwksServer(POOL_ID)
-    server.keys = [key.jwk]
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(key) -> FakeCognito:
-    return FakeCognito(POOL_ID, CLIENT_ID, key=key)
-
-
-@pytest.fixture
-def make_auth(fake, jwks):
-    def make(**custom: str) -> amplify_nb.Auth:
-        config = {"version": "1.3",
-                  "auth": {"aws_region": "us-east-1", "user_pool_id": POOL_ID, "user_pool_client_id": CLIENT_ID},
-                  "custom": {"amplify_nb": {"endpoint_url": jwks.url, **custom}}}
-        return amplify_nb.Auth(config, name=f"fake-{uuid.uuid4().hex[:8]}", transport=fake)
-    return make
 
 
 def challenge(name: str, session: str = "session-1", **params: str) -> dict:

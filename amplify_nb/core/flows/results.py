@@ -38,6 +38,8 @@ class SignInResult:
     mfa_types: tuple[str, ...] = ()  # choices for SELECT_MFA_TYPE, or what MFA_SETUP can set up
     totp_setup: Any = None  # a TOTPSetup when MFA_SETUP offers TOTP (show its QR)
     required_attributes: tuple[str, ...] = ()  # NEW_PASSWORD_REQUIRED's missing attributes
+    available_challenges: tuple[str, ...] = ()  # SELECT_CHALLENGE: the first factors this user may use
+    device_confirmation_necessary: bool = False  # DONE on a pool that remembers devices when the user says
 
     @property
     def challenge_name(self) -> str | None:
@@ -51,6 +53,8 @@ class SignInResult:
             lines.append(f"code sent by {self.code_delivery.medium} to {self.code_delivery.destination}")
         if self.mfa_types:
             lines.append("choose from: " + ", ".join(self.mfa_types))
+        if self.available_challenges:
+            lines.append("sign in with: " + ", ".join(self.available_challenges))
         return "  \n".join(lines)
 
 

@@ -1,0 +1,42 @@
+"""Fixtures of the unit tests that drive amplify_nb.Auth through the fake at the network edge."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+import amplify_nb
+
+from .fake_cognito import FakeCognito, JwksServer, SigningKey
+
+POOL_ID = "us-east-1_FakePool7"
+CLIENT_ID = "5fakeclient6id7for8unit9tests"
+
+
+@pytest.fixture(scope="module")
+def key() -> SigningKey:
+    return SigningKey("kid-fake-pool")
+
+
+@pytest.fixture(scope="module")
+def jwks(key):
+    server = JwksServer(POOL_ID)
+    server.keys = [key.jwk]
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake(key) -> FakeCognito:
+    return FakeCognito(POOL_ID, CLIENT_ID, key=key)
+
+
+@pytest.fixture
+def make_auth(fake, jwks):
+    def make(**custom: str) -> amplify_nb.Auth:
+        config = {"version": "1.3",
+                  "auth": {"aws_region": "us-east-1", "user_pool_id": POOL_ID, "user_pool_client_id": CLIENT_ID},
+                  "custom": {"amplify_nb": {"endpoint_url": jwks.url, **custom}}}
+        return amplify_nb.Auth(config, name=f"fake-{uuid.uuid4().hex[:8]}", transport=fake)
+    return make
