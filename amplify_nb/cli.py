@@ -1,4 +1,5 @@
-"""``amplify-nb``: the command line: the demo, the local sandbox, and credential_process for the AWS CLI."""
+"""``amplify-nb``: the command line: the demo, the local sandbox, credential_process for the AWS CLI, and a
+credentials endpoint for any AWS SDK."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ __all__ = ["build_parser", "main"]
 def _sandbox(args: argparse.Namespace) -> int:
     from .sandbox import Sandbox
 
-    sandbox = Sandbox(port=args.port, region=args.region)
+    sandbox = Sandbox(port=args.port, region=args.region, sign_in_policy=args.sign_in_policy,
+                      refresh_token_rotation=args.refresh_token_rotation,
+                      refresh_token_grace_seconds=args.refresh_token_grace_seconds,
+                      device_tracking=None if args.device_tracking == "off" else args.device_tracking)
     sandbox.outbox.listeners.append(
         lambda m: print(f"[outbox] {m.medium} to {m.destination} ({m.kind}): {m.text}", flush=True)
     )
@@ -23,6 +27,9 @@ def _sandbox(args: argparse.Namespace) -> int:
     print(f"amplify-nb sandbox listening on {sandbox.endpoint_url}", flush=True)
     print(f"  user pool {sandbox.pool.pool_id}, app client {sandbox.client.client_id}", flush=True)
     print(f"  identity pool {sandbox.identity_pool_id}, bucket {sandbox.bucket} (public/sample.csv)", flush=True)
+    rotation = f"on, grace {args.refresh_token_grace_seconds} s" if args.refresh_token_rotation else "off"
+    print(f"  sign-in policy {','.join(sandbox.pool.allowed_first_auth_factors)}; refresh-token rotation {rotation}; "
+          f"device tracking {args.device_tracking}", flush=True)
     print(f"  wrote {config_path.resolve()}", flush=True)
     print(f"  demo user: {sandbox.demo_username}  password: {sandbox.demo_password}", flush=True)
     admin = sandbox.admin_credentials
@@ -55,11 +62,36 @@ def _credential_process(args: argparse.Namespace) -> int:
     return main(args.name, args.storage_dir)
 
 
+def _credentials_endpoint(args: argparse.Namespace) -> int:
+    from .credentials.endpoint_cli import main
+
+    return main(args.name, args.storage_dir, args.port, args.guest)
+
+
 def _provision(sandbox) -> None:
     try:
         sandbox.provision()
     except Exception as exc:  # the first request that needs them retries, and reports the failure there
         print(f"  could not prepare the bucket and roles yet: {exc}", flush=True)
+
+
+def _factors(text: str) -> tuple[str, ...]:
+    from .sandbox.models import FIRST_FACTORS
+
+    factors = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    if not factors or any(f not in FIRST_FACTORS for f in factors):
+        raise argparse.ArgumentTypeError(f"one or more of {','.join(FIRST_FACTORS)}, comma-separated")
+    return factors
+
+
+def _grace(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds <= 60:
+        raise argparse.ArgumentTypeError("a whole number of seconds from 0 to 60")
+    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--region", default="us-east-1")
     sandbox.add_argument("--config-out", type=Path, default=Path("amplify_outputs.json"),
                          help="where to write amplify_outputs.json (default: ./amplify_outputs.json)")
+    sandbox.add_argument("--sign-in-policy", type=_factors, default=("PASSWORD",), metavar="FACTORS",
+                         help="first factors USER_AUTH allows, comma-separated, e.g. PASSWORD,EMAIL_OTP "
+                              "(default: PASSWORD, as a new Cognito pool)")
+    sandbox.add_argument("--refresh-token-rotation", action="store_true",
+                         help="the app client rotates refresh tokens (GetTokensFromRefreshToken only)")
+    sandbox.add_argument("--refresh-token-grace-seconds", type=_grace, default=0, metavar="N",
+                         help="how long a rotated-away refresh token still works, 0-60 (default: 0)")
+    sandbox.add_argument("--device-tracking", choices=("off", "always", "user_opt_in"), default="off",
+                         help="remember devices: always, or when the user opts in (default: off)")
     sandbox.set_defaults(run=_sandbox)
     demo = commands.add_parser("demo", help="the sandbox and JupyterLab with the teaching notebooks "
                                "(--headless: run the quickstart and print what it shows)")
@@ -83,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--storage-dir", default=None,
                          help="FileStorage directory (default: $AMPLIFY_NB_HOME or ~/.amplify_nb)")
     process.set_defaults(run=_credential_process)
+    endpoint = commands.add_parser("credentials-endpoint",
+                                   help="serve a FileStorage session's AWS credentials on 127.0.0.1 to any AWS SDK "
+                                   "(container-credentials protocol); prints the variables to export")
+    endpoint.add_argument("--name", default="default", help="the session name (default: default)")
+    endpoint.add_argument("--storage-dir", default=None,
+                          help="FileStorage directory (default: $AMPLIFY_NB_HOME or ~/.amplify_nb)")
+    endpoint.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    endpoint.add_argument("--guest", action="store_true",
+                          help="when no one is signed in, serve the guest's credentials instead of 401")
+    endpoint.set_defaults(run=_credentials_endpoint)
     return parser
 
 

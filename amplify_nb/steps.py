@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from .errors import AmplifyNbError, ValidationError
 
-__all__ = ["CHALLENGES", "DETOURS", "FIRST_FACTORS", "FLOWS", "MFA_METHODS", "NO_MFA", "STEPS", "MfaMethod",
-           "SignInStep", "mfa_method", "step"]
+__all__ = ["CHALLENGES", "CHOICE_FLOW", "DETOURS", "FIRST_FACTORS", "FLOWS", "MFA_METHODS", "MFA_SETUP_CHOICE_PROMPT",
+           "NO_MFA", "STEPS", "MfaMethod", "SignInStep", "mfa_method", "step"]
 
 # InitiateAuth's AuthFlow values a sign-in may start with; the first is the default. USER_AUTH is choice-based
 # sign-in: the user (or preferred_challenge) picks one of FIRST_FACTORS.
@@ -21,6 +21,9 @@ FLOWS: tuple[str, ...] = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH", 
 # USER_AUTH's first factors amplify_nb offers (WEB_AUTHN, a passkey, is bound to the page's origin, which in a
 # notebook is the Jupyter server's, not the app's: it belongs to the hosted UI).
 FIRST_FACTORS: tuple[str, ...] = ("PASSWORD_SRP", "PASSWORD", "EMAIL_OTP", "SMS_OTP")
+CHOICE_FLOW = "USER_AUTH"  # the flow whose first factor is chosen
+# MFA_SETUP offering several methods asks which first (its own prompt is the authenticator app's code).
+MFA_SETUP_CHOICE_PROMPT = "Set up MFA with ({choices}): "
 
 
 @dataclass(frozen=True)

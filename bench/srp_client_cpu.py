@@ -32,9 +32,10 @@ from amplify_nb.core import userpool
 from amplify_nb.sandbox import Sandbox
 
 
-def start_sandbox(tmp: Path) -> tuple[subprocess.Popen, dict, str, str]:
-    out = tmp / "amplify_outputs.json"
-    proc = subprocess.Popen([sys.executable, "-m", "amplify_nb.cli", "sandbox", "--config-out", str(out)],
+def start_sandbox(tmp: Path, *flags: str) -> tuple[subprocess.Popen, dict, str, str]:
+    """`amplify-nb sandbox [flags]` in a process of its own: (process, config, demo user, demo password)."""
+    out = tmp / f"amplify_outputs{len(list(tmp.iterdir()))}.json"
+    proc = subprocess.Popen([sys.executable, "-m", "amplify_nb.cli", "sandbox", "--config-out", str(out), *flags],
                             stdout=subprocess.PIPE, text=True)
     user = password = ""
     for line in proc.stdout:

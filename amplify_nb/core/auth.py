@@ -213,6 +213,11 @@ class UserPoolAuth:
         """Forget a device of the user (default: this session's own, whose secret is dropped here too)."""
         devices.forget(self._state, device_key)
 
+    @property
+    def device_key(self) -> str | None:
+        """The key of the device this session signed in as, on pools that track devices (None: none)."""
+        return devices.this_device(self._state)
+
     @operation(locked=False)
     def fetch_devices(self) -> devices.DeviceList:
         """The user's devices (ListDevices): a table in Jupyter, ``.to_dataframe()`` for pandas."""

@@ -30,12 +30,14 @@ class DeviceStore:
         for name in names:
             record = data.get(name)
             if isinstance(record, dict) and {"key", "group_key", "password"} <= record.keys():
-                return DeviceSecret(record["key"], record["group_key"], record["password"])
+                return DeviceSecret(record["key"], record["group_key"], record["password"],
+                                    record.get("salt", ""), record.get("verifier", ""))
         return None
 
     def keep(self, secret: DeviceSecret, *names: str) -> None:
         data = self._all()
-        record = {"key": secret.key, "group_key": secret.group_key, "password": secret.password}
+        record = {"key": secret.key, "group_key": secret.group_key, "password": secret.password,
+                  "salt": secret.salt, "verifier": secret.verifier}
         data.update({name: record for name in names if name})
         self._storage.set_item(self._key, json.dumps(data))
 

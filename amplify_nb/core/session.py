@@ -102,14 +102,14 @@ class SessionState:
         self.pending: PendingChallenge | None = None
         self.auto_sign_in: AutoSignIn | None = None
         # Whether the app client rotates refresh tokens (None: not known yet, learnt at the first refresh).
-        self.rotating: bool | None = getattr(config, "refresh_token_rotation", None)
+        self.rotating: bool | None = config.refresh_token_rotation
         self._tokens: Tokens | None = None
         self._loaded = False
         self._retry_refresh_at = 0.0
 
     @property
     def storage_key(self) -> str:
-        return storage_key(self.name, self.config.user_pool_client_id, "tokens")
+        return storage_key(self.name, self.config.storage_scope, "tokens")
 
     @property
     def trace(self) -> Trace:
@@ -222,7 +222,7 @@ class SessionState:
         (which refuses REFRESH_TOKEN_AUTH): known from the configuration, else learnt from that refusal."""
         refresh_token = tokens.refresh_token or ""
         # A refresh token issued to a remembered device refreshes for that device only.
-        device = DeviceStore(self.storage, self.name, self.config.user_pool_client_id).find(tokens.username)
+        device = DeviceStore(self.storage, self.name, self.config.storage_scope).find(tokens.username)
         if self.rotating:
             params: dict[str, Any] = {"RefreshToken": refresh_token, "ClientId": self.config.user_pool_client_id,
                                       **self.client_metadata()}
@@ -239,7 +239,9 @@ class SessionState:
             return self.client.call("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=auth_params,
                                     ClientId=self.config.user_pool_client_id, **self.client_metadata())
         except (NotAuthorizedError, InvalidParameterError) as exc:
-            if "rotation" not in str(exc).lower():
+            # A rotating client has no REFRESH_TOKEN_AUTH: Cognito says so (the flow is not enabled for it).
+            said = str(exc).lower()
+            if "rotation" not in said and "refresh_token_auth flow not enabled" not in said:
                 raise
             self.rotating = True  # this client rotates: from now on, its own operation
             return self._refresh_call(tokens)

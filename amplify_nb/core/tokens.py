@@ -85,12 +85,16 @@ class TokenVerifier:
         # Newer PyJWT waits 30 s after any fetch before refetching for an unknown key id; a rotated pool
         # key (or a restarted sandbox) would then fail sign-in. Tokens here come from Cognito itself,
         # so refetch at once, as older PyJWT does.
+        self._jwks: Any = None
+        if not config.has_user_pool:  # identity pool only: no keys to fetch, no user-pool token to verify
+            return
         try:
             self._jwks = jwt.PyJWKClient(config.jwks_url, cooldown_duration=0, **options)
         except TypeError:  # older PyJWT: no cooldown to turn off
             self._jwks = jwt.PyJWKClient(config.jwks_url, **options)
 
     def verify(self, token: str, token_use: str, *, allow_expired: bool = False) -> dict[str, Any]:
+        self._config.require_user_pool()
         jwt = self._jwt
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key

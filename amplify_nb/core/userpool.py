@@ -9,6 +9,7 @@ is patched into pycognito), and never left holding the password.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import os
@@ -86,7 +87,10 @@ def _srp_class() -> Any:
                 raise ValueError("U cannot be zero.")
             secret = aws_srp.hash_sha256(f"{device_group_key}{device_key}:{device_password}".encode())
             x_value = aws_srp.hex_to_long(aws_srp.hex_hash(aws_srp.pad_hex(salt) + secret))
-            base = server_b_value - self.val_k * _powmod(g, x_value, big_n)
+            # g^x is the device's verifier, made once at ConfirmDevice and kept: one exponentiation saved.
+            known = getattr(self, "device_verifier", None)
+            g_x = known[1] if known and known[0] == int(salt, 16) else _powmod(g, x_value, big_n)
+            base = server_b_value - self.val_k * g_x
             s_value = _powmod(base, self.small_a_value + u_value * x_value, big_n)
             return bytes(aws_srp.compute_hkdf(bytearray.fromhex(aws_srp.pad_hex(s_value)),
                                               bytearray.fromhex(aws_srp.pad_hex(aws_srp.long_to_hex(u_value)))))
@@ -120,18 +124,24 @@ class EphemeralPool:
         self.prefill()
         return pair or self._make()
 
+    # A sign-in from a remembered device takes two (the password's SRP, then the device's): both ready.
+    READY = 2
+
     def prefill(self) -> None:
-        """Compute the next ephemeral on a background thread."""
+        """Compute the next ephemerals on a background thread."""
         with self._lock:
-            if self._filling or self._ready:
+            if self._filling or len(self._ready) >= self.READY:
                 return
             self._filling = True
 
         def fill() -> None:
-            pair = self._make()
-            with self._lock:
-                self._ready.append(pair)
-                self._filling = False
+            while True:
+                pair = self._make()
+                with self._lock:
+                    self._ready.append(pair)
+                    if len(self._ready) >= self.READY:
+                        self._filling = False
+                        return
         threading.Thread(target=fill, name="amplify_nb-srp-ephemeral", daemon=True).start()
 
     def discard(self) -> None:
@@ -154,6 +164,8 @@ class DeviceSecret:
     key: str
     group_key: str = dataclasses.field(repr=False)
     password: str = dataclasses.field(repr=False)
+    salt: str = dataclasses.field(default="", repr=False)  # hex, as ConfirmDevice was given it
+    verifier: str = dataclasses.field(default="", repr=False)  # hex g^x: saves that exponentiation at sign-in
 
     @classmethod
     def new(cls, key: str, group_key: str) -> tuple[DeviceSecret, dict[str, str]]:
@@ -161,7 +173,8 @@ class DeviceSecret:
         from pycognito import aws_srp
 
         password, verifier_config = aws_srp.generate_hash_device(group_key, key)
-        return cls(key, group_key, password), dict(verifier_config)
+        salt, verifier = (base64.b64decode(verifier_config[name]).hex() for name in ("Salt", "PasswordVerifier"))
+        return cls(key, group_key, password, salt, verifier), dict(verifier_config)
 
 
 class SrpRound:
@@ -171,9 +184,12 @@ class SrpRound:
                  device: DeviceSecret | None = None):
         device_args = {"device_key": device.key, "device_group_key": device.group_key,
                        "device_password": device.password} if device else {}
-        self._srp = _srp_class()(username, None, client.config.user_pool_id, client.config.user_pool_client_id,
+        pool_id, client_id = client.config.require_user_pool()
+        self._srp = _srp_class()(username, None, pool_id, client_id,
                                  client=client.boto, client_secret=client.config.client_secret,
                                  ephemeral=ephemeral, **device_args)
+        if device and device.salt and device.verifier:
+            self._srp.device_verifier = (int(device.salt, 16), int(device.verifier, 16))
 
     def device_answer(self, challenge_parameters: Mapping[str, str]) -> dict[str, str]:
         """DEVICE_PASSWORD_VERIFIER's answer: the device secret's proof (pycognito's computation)."""
@@ -201,6 +217,10 @@ class UserPoolClient(ServiceClient):
         self.trace_source = lambda: self.trace
         self.ephemerals = EPHEMERALS
 
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        self.config.require_user_pool()  # identity pool only: every user-pool flow stops here, clearly
+        return super().call(operation, **params)
+
     def new_trace(self) -> Trace:
         """Start recording a new flow; the previous trace stays readable until then."""
         self.trace = Trace()
@@ -211,7 +231,8 @@ class UserPoolClient(ServiceClient):
         The one place amplify_nb computes it (pycognito's helper); callers add it with ``with_secret_hash``."""
         if not self.config.client_secret:
             return None
-        return str(_srp_class().get_secret_hash(username, self.config.user_pool_client_id, self.config.client_secret))
+        _, client_id = self.config.require_user_pool()
+        return str(_srp_class().get_secret_hash(username, client_id, self.config.client_secret))
 
     def with_secret_hash(self, params: dict[str, Any], username: str, key: str = "SECRET_HASH") -> dict[str, Any]:
         """``params`` with the secret hash under ``key`` when the app client has a secret (InitiateAuth and

@@ -2,8 +2,9 @@
 
 Credentials live in this layer (above the core, per the design's layering), so this subclass adds them
 to the core's UserPoolAuth: federated_sign_in, current_credentials, essential_credentials, boto3_session,
-storage_options. It uses the core through CoreSession only. boto3, botocore and aiobotocore are
-imported only when one of these is first used.
+storage_options, and for other processes credentials_endpoint and dask_plugin. It uses the core through
+CoreSession only. boto3, botocore, aiobotocore and distributed are imported only when one of these is
+first used.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.auth import UserPoolAuth, operation
 from ..core.tokens import Tokens
@@ -19,6 +20,9 @@ from ..errors import AmplifyNbError, NotAuthenticatedError, StorageError, Valida
 from .federation import Federation
 from .manager import AwsCredentials, CredentialsManager
 from .saved_config import save_config
+
+if TYPE_CHECKING:
+    from .endpoint import CredentialsEndpoint
 
 __all__ = ["Auth", "AuthSession"]
 
@@ -39,7 +43,7 @@ class Auth(UserPoolAuth):
         self._federation = Federation(self.session_state)
         self.credentials_manager = CredentialsManager(self.session_state, self._federation)
         self._boto3_sessions: dict[str | None, Any] = {}
-        self._storage_options: dict[str, Any] | None = None
+        self._aio_session: Any = None  # one refreshing aiobotocore session for every bucket
         self._boto3_lock = threading.Lock()
         # Recorded beside the tokens so that `amplify-nb credential-process --name` can resume this session.
         # An unusable storage is reported when the session is used, by the call that needs it.
@@ -122,6 +126,27 @@ class Auth(UserPoolAuth):
                 self._boto3_sessions[region_name] = make_boto3_session(self.credentials_manager, region_name)
             return self._boto3_sessions[region_name]
 
+    # ---- credentials beyond the kernel ---------------------------------------------------------
+    def credentials_endpoint(self, port: int = 0, *, guest: bool = False) -> CredentialsEndpoint:
+        """Serve this session's credentials to any AWS SDK on this machine (the container-credentials
+        protocol, on 127.0.0.1 behind a token in a 0600 file): ``os.environ.update(endpoint.env)`` or
+        ``subprocess.run(..., env={**os.environ, **endpoint.env})``. It follows sign-in and sign-out
+        (signed out: 401, or the guest's credentials with ``guest=True``); ``close()`` stops it."""
+        from .endpoint import CredentialsEndpoint, session_source
+
+        return CredentialsEndpoint(session_source(self.credentials_manager, guest), port)
+
+    def dask_plugin(self, client: Any = None, *, name: str = "amplify-nb-credentials", guest: bool = False) -> Any:
+        """``client.register_plugin(auth.dask_plugin())``: every worker of ``client`` (default: the current
+        Dask client), present and future, reads AWS as this session's user through a loopback endpoint of
+        its own, fed from here before each expiry; sign-out revokes it on every worker. Only short-lived
+        AWS credentials leave this process. Needs ``distributed`` (the ``dask`` extra)."""
+        from .dask_plugin import start_publishing
+        from .endpoint import service_env, session_source
+
+        return start_publishing(client, session_source(self.credentials_manager, guest), session=self.name,
+                                name=name, env=service_env(self.config))
+
     def set_default_boto3_session(self, region_name: str | None = None) -> Any:
         """Make boto3's default session this one, for libraries that use it (awswrangler, ...)."""
         import boto3
@@ -130,17 +155,22 @@ class Auth(UserPoolAuth):
         boto3.DEFAULT_SESSION = session
         return session
 
-    def storage_options(self) -> dict[str, Any]:
+    def storage_options(self, bucket: str | None = None) -> dict[str, Any]:
         """For pandas / s3fs: ``pd.read_csv("s3://...", storage_options=auth.storage_options())``.
-        s3fs gets an aiobotocore session whose credentials refresh, not frozen keys."""
+        s3fs gets an aiobotocore session whose credentials refresh, not frozen keys. ``bucket``: one of the
+        configuration's buckets by its friendly or S3 name (its region is used); None: the default one."""
         from .botocore_provider import make_aio_session
 
+        config = self.config
+        chosen = config.bucket(bucket)
+        if bucket is not None and chosen is None:
+            names = ", ".join(b.name for b in config.storage_buckets) or "none"
+            raise ValidationError(f"No bucket {bucket!r} in the configuration (its buckets: {names})", field="bucket")
+        region = (chosen.region if chosen else None) or config.storage_region or config.region
         with self._boto3_lock:
-            if self._storage_options is None:
-                config = self.config
-                client_kwargs: dict[str, str | None] = {"region_name": config.storage_region or config.region}
-                if config.endpoint("s3"):
-                    client_kwargs["endpoint_url"] = config.endpoint("s3")
-                self._storage_options = {"session": make_aio_session(self.credentials_manager),
-                                         "client_kwargs": client_kwargs}
-            return dict(self._storage_options)
+            if self._aio_session is None:
+                self._aio_session = make_aio_session(self.credentials_manager)
+            client_kwargs: dict[str, str | None] = {"region_name": region}
+            if config.endpoint("s3"):
+                client_kwargs["endpoint_url"] = config.endpoint("s3")
+            return {"session": self._aio_session, "client_kwargs": client_kwargs}

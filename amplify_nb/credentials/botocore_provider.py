@@ -178,6 +178,13 @@ def make_aio_session(manager: CredentialsManager) -> Any:
             credentials.amplify_manager = manager
             return credentials
 
-    session = AioSession()
+    class RefreshingAioSession(AioSession):  # type: ignore[misc]
+        def __reduce__(self) -> tuple[Any, tuple[()]]:
+            # Pickled (Dask ships s3fs's storage options to its workers; dask tokenizes them by pickling),
+            # it becomes a plain session: the manager and its tokens never leave this process, and on the
+            # other side botocore's own chain finds that process's credentials (auth.dask_plugin()'s endpoint).
+            return (AioSession, ())
+
+    session = RefreshingAioSession()
     session.get_component("credential_provider").insert_before("env", Provider())
     return session

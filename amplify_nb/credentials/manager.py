@@ -179,7 +179,7 @@ class CredentialsManager:
     # Cognito Identity again. They are used only for the same caller (login key), never past their window.
     @property
     def _storage_key(self) -> str:
-        return storage_key(self.state.name, self.state.config.user_pool_client_id, "aws_credentials")
+        return storage_key(self.state.name, self.state.config.storage_scope, "aws_credentials")
 
     def _store(self, credentials: AwsCredentials) -> None:
         self.state.storage.set_item(self._storage_key, json.dumps(dataclasses.asdict(credentials)))

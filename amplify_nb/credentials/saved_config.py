@@ -3,9 +3,7 @@ notebook (``amplify-nb credential-process --name SESSION``) can resume the sessi
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from typing import Any
 
 from ..config import AuthConfig
 from ..core.storage import Storage, storage_key
@@ -15,8 +13,7 @@ __all__ = ["load_saved_config", "save_config"]
 
 
 def save_config(storage: Storage, name: str, config: AuthConfig) -> None:
-    data = {k: v for k, v in dataclasses.asdict(config).items() if k != "refresh_handlers"}
-    storage.set_item(storage_key(name, "config"), json.dumps(data, default=list))
+    storage.set_item(storage_key(name, "config"), json.dumps(config.to_dict(), default=repr))
 
 
 def load_saved_config(storage: Storage, name: str) -> AuthConfig:
@@ -24,7 +21,4 @@ def load_saved_config(storage: Storage, name: str) -> AuthConfig:
     if not raw:
         raise StorageError(f"Session {name!r} has no stored configuration: sign in from a notebook with "
                            f"amplify_nb.configure(..., name={name!r}, storage=FileStorage(name={name!r})) first")
-    data = json.loads(raw)
-    fields = {f.name for f in dataclasses.fields(AuthConfig)}
-    values: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in fields}
-    return AuthConfig(**values)
+    return AuthConfig.from_dict(json.loads(raw))

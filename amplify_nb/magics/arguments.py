@@ -1,7 +1,7 @@
 """The magics' options: declared beside each magic, parsed by argparse, shown by ``%magic?`` and ``--help``.
 
 IPython's own ``@magic_arguments`` builds one ArgumentParser per magic when the module is imported and
-writes its help into the function's docstring; for our ten magics that was most of %load_ext's cost.
+writes its help into the function's docstring; for our magics that was most of %load_ext's cost.
 Here ``@argument`` only records an option, and ``@magic_arguments()`` turns the method into a
 ``MagicCommand``: its parser is built the first time the magic runs or its help is asked for, and its
 ``__doc__`` *is* that help, computed on demand. IPython's ``?`` (and ``??``, Jupyter's inspector,

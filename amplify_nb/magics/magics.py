@@ -9,7 +9,7 @@ the sign-in vocabulary and the step handling (``steps``), are imported when a ma
 from __future__ import annotations
 
 import functools
-import json
+import importlib.util
 import os
 import time
 from typing import Any
@@ -20,6 +20,7 @@ from traitlets import Bool, Enum, Unicode
 
 from ..errors import AmplifyNbError
 from .arguments import Deferred, HelpShown, argument, magic_arguments, parse_argstring
+from .sources import running_sandbox_config
 
 __all__ = ["AuthMagics"]
 
@@ -51,12 +52,18 @@ def _mfa_choices() -> tuple[str, ...]:
     return (*(method.short for method in MFA_METHODS), NO_MFA)
 
 
-# What --flow and %auth_mfa prefer take, in the core's words (read when first needed, see arguments.py).
-_FLOWS, _MFA_CHOICES = Deferred(_flows), Deferred(_mfa_choices)
+def _first_factors() -> tuple[str, ...]:
+    from ..steps import FIRST_FACTORS
+
+    return FIRST_FACTORS
+
+
+# What --flow, --prefer and %auth_mfa prefer take, in the core's words (read when first needed, see arguments.py).
+_FLOWS, _MFA_CHOICES, _FIRST_FACTORS = Deferred(_flows), Deferred(_mfa_choices), Deferred(_first_factors)
 
 
 _MAGIC_NAMES = {"call sign_in() first": "run %auth_signin first", "call sign_out() first": "run %auth_signout first",
-                "call sign_out() before": "run %auth_signout before"}
+                "call sign_out() before": "run %auth_signout before", "preferred_challenge": "--prefer"}
 
 
 @magics_class
@@ -98,6 +105,8 @@ class AuthMagics(Magics):
     @argument("source", nargs="?", help="amplify_outputs.json / aws-exports.js path, or a dict variable")
     @argument("--sandbox", action="store_true",
               help="a running sandbox: the `sandbox` variable, else amplify-nb sandbox/demo's amplify_outputs.json")
+    @argument("--verbose", action="store_true", help="also list what the configuration states (MFA, password "
+              "policy, OAuth, buckets, ...) and the keys amplify_nb does not read")
     @_usage_errors
     def auth_configure(self, line: str = "") -> None:
         """Configure a session from a file, a dict in the namespace, or a local sandbox."""
@@ -108,41 +117,35 @@ class AuthMagics(Magics):
         elif source and source in self.shell.user_ns:
             source = self.shell.user_ns[source]
         auth = self._configure(source, self._name(args))
-        print(f"Configured session {auth.name!r}: user pool {auth.config.user_pool_id}"
-              + (f", identity pool {auth.config.identity_pool_id}" if auth.config.identity_pool_id else ""))
+        config = auth.config
+        pools = [f"{kind} {pool}" for kind, pool in (("user pool", config.user_pool_id),
+                                                     ("identity pool", config.identity_pool_id)) if pool]
+        print(f"Configured session {auth.name!r}: {', '.join(pools)}")
+        if args.verbose:
+            from ..config import describe_config
+
+            print("\n".join(describe_config(config)))
 
     def _sandbox(self) -> Any:
-        """A running sandbox: a Sandbox bound to `sandbox` in the notebook, else the amplify_outputs.json
-        that `amplify-nb sandbox` wrote here. (The magics never import the sandbox: layering.)"""
-        running = self.shell.user_ns.get("sandbox")
-        if running is not None and isinstance(getattr(running, "config", None), dict):
-            return running.config
-        from ..config import default_source
-
-        path = default_source() or "amplify_outputs.json"
-        try:
-            with open(path, encoding="utf-8") as handle:
-                config = json.load(handle)
-        except (OSError, ValueError):
-            config = None
-        if isinstance(config, dict) and (config.get("custom") or {}).get("amplify_nb", {}).get("sandbox"):
-            return config
-        raise UsageError("No running sandbox found: run `amplify-nb sandbox` in this directory, or in a cell "
-                         "`from amplify_nb.sandbox import Sandbox; sandbox = Sandbox().start()`")
+        return running_sandbox_config(self.shell.user_ns)
 
     # ---- sign-in, sign-up, sign-out ------------------------------------------------------------
     @line_magic
     @magic_arguments()
     @argument("username", nargs="?", help="who signs in (asked for when omitted)")
     @argument("--flow", choices=_FLOWS, help="how the password is checked (default: the configuration's "
-              "authentication flow, else SRP, where the password never leaves the kernel)")
+              "authentication flow, else SRP, where the password never leaves the kernel); USER_AUTH: the "
+              "first factor is chosen, a password or a one-time code sent by e-mail or SMS")
+    @argument("--prefer", type=str.upper, choices=_FIRST_FACTORS, help="USER_AUTH's first factor (implies --flow "
+              "USER_AUTH); without it the user chooses among those Cognito offers them")
     @argument("--password-env")
     @argument("--code-env")
     @argument("--answer-env", metavar="VAR[,VAR...]", help="read custom-challenge answers from these environment "
               "variables (one per challenge, in order)")
     @argument("--new-password-env", help="read the new password Cognito may require (NEW_PASSWORD_REQUIRED) from "
               "this environment variable")
-    @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password")
+    @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password (USER_AUTH asks for one "
+              "only when it is the factor chosen)")
     @argument("--widget", action="store_true", help="show the Authenticator widget for this session instead")
     @_usage_errors
     def auth_signin(self, line: str = "") -> Any:
@@ -151,38 +154,47 @@ class AuthMagics(Magics):
 
         args = parse_argstring(self.auth_signin, line)
         auth = self._auth(args)
+        args.flow = args.flow or (steps.CHOICE_FLOW if args.prefer else None)
         if args.widget:
-            return self._authenticator(auth, "signIn")
+            return self._authenticator(auth, "signIn", args.flow, args.prefer)
         username = args.username or steps.ask("Username: ")
-        password = None if args.no_password else steps.secret("Password: ", args.password_env)
-        result = auth.sign_in(username, password, flow=args.flow)
+        password = steps.first_password(args, auth.config.authentication_flow_type)
+        result = auth.sign_in(username, password, flow=args.flow, preferred_challenge=args.prefer)
         result = steps.follow(auth, result, username, password, args, self.qr_format)
-        user = auth.current_authenticated_user()
-        print(f"Signed in as {user.login_id or user.username} (session {auth.name!r}).")
+        steps.signed_in(auth, result)
 
     @line_magic
     @magic_arguments()
     @argument("username", help="the new user's name (an e-mail address in e-mail pools)")
     @argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="a user attribute (repeatable)")
     @argument("--password-env")
+    @argument("--no-password", action="store_true", help="a passwordless user, who signs in with a one-time code "
+              "sent by e-mail or SMS (the pool must allow it)")
+    @argument("--auto-sign-in", action="store_true", help="once confirmed, sign the new user in with the "
+              "confirmation's session: no password asked again, then any MFA step as at sign-in")
     @argument("--code-env", help="read the confirmation code from this environment variable")
     @_usage_errors
     def auth_signup(self, line: str = "") -> None:
-        """Sign up a user and confirm the code that was sent."""
+        """Sign up a user and confirm the code that was sent; --auto-sign-in then signs them in."""
         from . import steps
 
         args = parse_argstring(self.auth_signup, line)
         auth = self._auth(args)
         attributes = dict(pair.split("=", 1) for pair in args.attr if "=" in pair)
-        password = steps.secret("Password: ", args.password_env)
-        result = auth.sign_up(args.username, password, attributes)
-        if result.user_confirmed:
-            print(f"Signed up {args.username}; no confirmation needed.")
+        password = None if args.no_password else steps.secret("Password: ", args.password_env)
+        result = auth.sign_up(args.username, password, attributes, auto_sign_in=args.auto_sign_in)
+        if not result.user_confirmed:
+            print(f"A confirmation code was sent by {result.code_delivery.medium} to "
+                  f"{result.code_delivery.destination}." if result.code_delivery else "Enter the confirmation code.")
+            steps.retrying(lambda code: auth.confirm_sign_up(args.username, code), "Confirmation code: ",
+                           args.code_env)
+        if args.auto_sign_in:
+            steps.signed_in(auth, steps.follow(auth, auth.auto_sign_in(), args.username, password, args,
+                                               self.qr_format))
             return
-        print(f"A confirmation code was sent by {result.code_delivery.medium} to {result.code_delivery.destination}."
-              if result.code_delivery else "Enter the confirmation code.")
-        steps.retrying(lambda code: auth.confirm_sign_up(args.username, code), "Confirmation code: ", args.code_env)
-        print(f"Signed up and confirmed {args.username}; sign in with %auth_signin {args.username}")
+        how = f"%auth_signin {args.username}" + (f" --flow {steps.CHOICE_FLOW}" if password is None else "")
+        print(f"Signed up {args.username}; no confirmation needed. Sign in with {how}" if result.user_confirmed else
+              f"Signed up and confirmed {args.username}; sign in with {how}")
 
     @line_magic
     @magic_arguments()
@@ -194,6 +206,35 @@ class AuthMagics(Magics):
         args = parse_argstring(self.auth_signout, line)
         self._auth(args).sign_out(global_=args.global_)
         print("Signed out" + (" everywhere." if args.global_ else "."))
+
+    @line_magic
+    @magic_arguments()
+    @argument("action", nargs="?", default="list", choices=["list", "remember", "forget"],
+              help="list (default): the signed-in user's devices as a table; remember: this session's device; "
+                   "forget: a device")
+    @argument("device_key", nargs="?", help="forget: the key of the device (from the list; default: this "
+              "session's own device)")
+    @_usage_errors
+    def auth_devices(self, line: str = "") -> Any:
+        """The devices Cognito tracks for the signed-in user (pools that remember devices): a remembered
+        device signs in again without MFA where the pool allows it."""
+        args = parse_argstring(self.auth_devices, line)
+        auth = self._auth(args)
+        if args.device_key and args.action != "forget":
+            raise UsageError(f"%auth_devices {args.action} takes no device key (only forget does)")
+        if args.action == "remember":
+            auth.remember_device()
+            print("This session's device is remembered.")
+        elif args.action == "forget":
+            auth.forget_device(args.device_key)
+            print(f"Forgot device {args.device_key}." if args.device_key else
+                  "Forgot this session's device; its next sign-in is as from a new device.")
+        else:
+            devices = auth.fetch_devices()
+            if devices:  # a DataFrame where pandas is installed (as %auth_session's), else an HTML table
+                return devices.to_dataframe() if importlib.util.find_spec("pandas") else devices
+            print("Cognito tracks no device for this user.")
+        return None
 
     # ---- passwords and MFA ---------------------------------------------------------------------
     @line_magic
@@ -264,6 +305,10 @@ class AuthMagics(Magics):
               "'aws_session')")
     @argument("--env", action="store_true", help="also export AWS_* variables for subprocesses")
     @argument("--guest", action="store_true", help="guest credentials when no one is signed in")
+    @argument("--endpoint", action="store_true", help="serve them on 127.0.0.1 and export AWS_CONTAINER_* for "
+              "subprocesses (!aws, Ray, Spark): they refresh there too")
+    @argument("--dask", nargs="?", const="", metavar="CLIENT_VAR", help="register auth.dask_plugin() on this "
+              "dask Client (default: the current one): every worker reads AWS as this user")
     @_usage_errors
     def auth_credentials(self, line: str = "") -> None:
         """Bind a boto3 Session whose credentials refresh themselves, and show whose they are."""
@@ -286,16 +331,26 @@ class AuthMagics(Magics):
             print("Exported AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN for subprocesses. "
                   "They will NOT refresh there: for long jobs use a profile with "
                   f"`credential_process = amplify-nb credential-process --name {auth.name}`.")
+        if args.endpoint or args.dask is not None:
+            from ..credentials import sharing  # distributed and the endpoint's server come with these flags only
+
+            if args.endpoint:
+                print(sharing.export_endpoint(auth, args.guest))
+            if args.dask and args.dask not in self.shell.user_ns:
+                raise UsageError(f"No variable {args.dask!r} here: name the dask Client, e.g. --dask client")
+            if args.dask is not None:
+                print(sharing.register_dask(auth, self.shell.user_ns.get(args.dask) if args.dask else None, args.guest))
 
     @line_magic
     @magic_arguments()
     @argument("--attributes", action="store_true", help="also fetch the user's attributes")
+    @argument("--refresh", action="store_true", help="refresh the tokens now, not only when they are due")
     @_usage_errors
     def auth_session(self, line: str = "") -> Any:
         """Who is signed in, when the tokens expire, and the ID token's claims (never the tokens)."""
         args = parse_argstring(self.auth_session, line)
         auth = self._auth(args)
-        tokens = auth.current_session()
+        tokens = auth.current_session(force_refresh=args.refresh)
         user = auth.current_authenticated_user()
         seconds = int(tokens.expires_at - time.time())
         print(f"Signed in as {user.login_id or user.username}; tokens expire in {seconds // 60} min "
@@ -328,9 +383,9 @@ class AuthMagics(Magics):
         return self._authenticator(self._auth(args), args.state)
 
     @staticmethod
-    def _authenticator(auth: Any, state: str) -> Any:
+    def _authenticator(auth: Any, state: str, login_flow: str | None = None, preferred: str | None = None) -> Any:
         try:
             from ..widgets.authenticator import Authenticator
         except ImportError as exc:
             raise UsageError(f"The Authenticator needs ipywidgets: pip install 'amplify-nb[widgets]' ({exc})") from None
-        return Authenticator(auth=auth, initial_state=state)
+        return Authenticator(auth=auth, initial_state=state, login_flow=login_flow, preferred_challenge=preferred)

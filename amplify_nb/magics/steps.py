@@ -17,11 +17,13 @@ from IPython.core.error import UsageError
 from IPython.display import HTML, Image, Markdown, display, update_display
 
 from ..errors import CodeMismatchError, InvalidPasswordError
-from ..steps import STEPS, mfa_method
+from ..steps import CHOICE_FLOW, MFA_SETUP_CHOICE_PROMPT, STEPS, mfa_method
 
-__all__ = ["ATTEMPTS", "ask", "follow", "retrying", "secret", "show_challenge_parameters", "show_totp_and_verify"]
+__all__ = ["ATTEMPTS", "ask", "first_password", "follow", "retrying", "secret",
+           "show_challenge_parameters", "show_totp_and_verify", "signed_in"]
 
 ATTEMPTS = 3  # wrong codes a person may retype before the magic gives up
+# MFA_SETUP offering several methods: which one to set up (its own prompt asks for the authenticator code).
 
 
 def secret(prompt: str, env_name: str | None) -> str:
@@ -39,6 +41,18 @@ def ask(prompt: str, env_name: str | None = None) -> str:
     if env_name:
         return secret(prompt, env_name)
     return input(prompt)
+
+
+def first_password(args: Any, configured_flow: str) -> str | None:
+    """The password asked before a sign-in starts. Choosing the first factor (USER_AUTH), only when it is
+    the preferred one or --password-env names it: a one-time code needs none, and a password factor chosen
+    later is asked for then."""
+    flow = args.flow or configured_flow
+    if args.prefer and flow != CHOICE_FLOW:
+        raise UsageError(f"--prefer chooses a first factor of --flow {CHOICE_FLOW}, not of {flow}")
+    wanted = flow != CHOICE_FLOW or bool(args.password_env) or (
+        args.prefer is not None and STEPS[args.prefer].answer == "password")
+    return secret("Password: ", args.password_env) if wanted and not args.no_password else None
 
 
 def retrying(action: Any, prompt: str, env_name: str | None, errors: tuple[type, ...] = (CodeMismatchError,)) -> Any:
@@ -83,11 +97,21 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
             if result.code_delivery:
                 print(f"A code was sent by {result.code_delivery.medium} to {result.code_delivery.destination}.")
             result = retrying(auth.confirm_sign_in, step.prompt, code_env)
+        elif step.answer == "totp_setup" and result.totp_setup is None:
+            result = auth.confirm_sign_in(ask(MFA_SETUP_CHOICE_PROMPT.format(choices=_short_names(result.mfa_types))))
         elif step.answer == "totp_setup":
-            result = _totp_inside_sign_in(auth, result, code_env, qr_format)
+            result = show_totp_and_verify(result.totp_setup, auth.confirm_sign_in, code_env, qr_format)
         elif step.answer == "mfa_choice":
-            choices = ", ".join(mfa_method(name).short for name in result.mfa_types)
-            result = auth.confirm_sign_in(ask(step.prompt.format(choices=choices)))
+            result = auth.confirm_sign_in(ask(step.prompt.format(choices=_short_names(result.mfa_types))))
+        elif step.answer == "factor_choice":
+            result = auth.confirm_sign_in(_factor(step, result, username, args))
+        elif step.answer == "password":
+            # The password given up front (--password-env) answers it; else it is asked now, once: a wrong
+            # one ends Cognito's session, as a wrong password at the start of a sign-in does.
+            result = auth.confirm_sign_in(password if password is not None else
+                                          secret(step.prompt, getattr(args, "password_env", None)))
+        elif step.answer == "email_address":
+            result = auth.confirm_sign_in(ask(step.prompt))
         elif step.answer == "new_password":
             print("A new password is required for this account.")
             result = retrying(auth.complete_new_password, step.prompt,
@@ -101,11 +125,7 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
             answered += 1
             result = auth.send_custom_challenge_answer(ask(step.prompt, env_name))
         elif step.name == "CONFIRM_SIGN_UP":
-            print(f"{username} has not confirmed the sign-up yet; enter the code that was sent.")
-            retrying(lambda code: auth.confirm_sign_up(username, code), step.prompt, code_env)
-            if password is None:
-                raise UsageError("Sign-up confirmed: run %auth_signin again to sign in")
-            result = auth.sign_in(username, password, flow=getattr(args, "flow", None))
+            result = _confirm_then_sign_in_again(auth, step, username, password, args)
         elif step.name == "RESET_PASSWORD":
             raise UsageError(f"A password reset is required for {username}: run %auth_password forgot {username}")
         else:
@@ -113,11 +133,39 @@ def follow(auth: Any, result: Any, username: str, password: str | None, args: An
     return result
 
 
-def _totp_inside_sign_in(auth: Any, result: Any, code_env: str | None, qr_format: str) -> Any:
-    setup = result.totp_setup
-    if setup is None:
-        raise UsageError("This pool requires MFA set-up, but not with an authenticator app; use the widget")
-    return show_totp_and_verify(setup, lambda code: auth.confirm_sign_in(code), code_env, qr_format)
+def signed_in(auth: Any, result: Any) -> None:
+    """Say who is signed in, and what a device waiting for the user's word needs."""
+    user = auth.current_authenticated_user()
+    print(f"Signed in as {user.login_id or user.username} (session {auth.name!r}).")
+    if result.device_confirmation_necessary:
+        print("This pool remembers a device when its user says so: %auth_devices remember")
+
+
+def _short_names(methods: Any) -> str:
+    """MFA methods as the user types them (TOTP, SMS, EMAIL)."""
+    return ", ".join(mfa_method(name).short for name in methods)
+
+
+def _factor(step: Any, result: Any, username: str, args: Any) -> str:
+    """USER_AUTH's first factor: the user picks one of those Cognito offers. With --prefer the factor was
+    named on the line, so there is no one to ask (an unattended run): it is not one of them, say so."""
+    offered = ", ".join(result.available_challenges)
+    preferred = getattr(args, "prefer", None)
+    if preferred:
+        raise UsageError(f"{preferred} is not available to {username} (Cognito offers {offered}): run %auth_signin "
+                         "again with --prefer one of those, or without --prefer to choose")
+    return ask(step.prompt.format(choices=offered)).strip()
+
+
+def _confirm_then_sign_in_again(auth: Any, step: Any, username: str, password: str | None, args: Any) -> Any:
+    """A sign-in refused because the sign-up is unconfirmed: confirm it, then sign in again. Without a
+    password only a one-time code can sign in again (USER_AUTH); other flows start over."""
+    print(f"{username} has not confirmed the sign-up yet; enter the code that was sent.")
+    retrying(lambda code: auth.confirm_sign_up(username, code), step.prompt, getattr(args, "code_env", None))
+    flow = getattr(args, "flow", None)
+    if password is None and flow != CHOICE_FLOW:
+        raise UsageError("Sign-up confirmed: run %auth_signin again to sign in")
+    return auth.sign_in(username, password, flow=flow, preferred_challenge=getattr(args, "prefer", None))
 
 
 def show_totp_and_verify(setup: Any, verify: Any, code_env: str | None, qr_format: str = "png") -> Any:

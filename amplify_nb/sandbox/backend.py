@@ -22,10 +22,13 @@ from .protocol import CognitoError, not_authorized
 from .tokens import RefreshRecord, TokenIssuer, new_jti
 from .triggers import Triggers, event
 
-__all__ = ["OPERATIONS", "CallRecord", "CognitoBackend", "Operation", "operation"]
+__all__ = ["OPERATIONS", "SIGNED_OPERATIONS", "CallRecord", "CognitoBackend", "Operation", "operation"]
 
 Operation = Callable[["CognitoBackend", dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, Operation] = {}
+# Operations AWS answers only when SigV4-signed by an IAM principal allowed to call them (the Admin* family);
+# every other user-pool operation is public and authorised by its tokens, as on AWS.
+SIGNED_OPERATIONS: set[str] = set()
 
 _SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 # Claims a pre-token-generation trigger may not override (Cognito ignores such overrides too).
@@ -33,9 +36,11 @@ _PROTECTED_CLAIMS = {"iss", "sub", "aud", "token_use", "exp", "iat", "auth_time"
                      "origin_jti", "jti", "event_id", "at_hash", "nonce", "acr", "amr", "azp"}
 
 
-def operation(name: str) -> Callable[[Operation], Operation]:
+def operation(name: str, *, signed: bool = False) -> Callable[[Operation], Operation]:
     def register(handler: Operation) -> Operation:
         OPERATIONS[name] = handler
+        if signed:
+            SIGNED_OPERATIONS.add(name)
         return handler
     return register
 
@@ -73,14 +78,22 @@ class CognitoBackend:
         self.triggers = Triggers()
         self.calls: list[CallRecord] = []
         self.call_listeners: list[Callable[[CallRecord], None]] = []
+        # Checks the SigV4 caller of a signed operation: (operation, params, HTTP call) -> None or raises.
+        # Without one (a bare backend, no HTTP), signed operations are refused as unsigned.
+        self.authorize: Callable[[str, dict[str, Any], Any], None] | None = None
 
     # ---- dispatch -------------------------------------------------------------------------------
-    def handle(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+    def handle(self, name: str, params: dict[str, Any], call: Any = None) -> dict[str, Any]:
         handler = OPERATIONS.get(name)
         if handler is None:
             raise CognitoError("UnknownOperationException", f"Unknown operation {name}")
         outcome, challenge = "ok", None
         try:
+            if name in SIGNED_OPERATIONS:
+                # Outside the state lock: checking a role's policies may wait for moto.
+                if self.authorize is None or call is None:
+                    raise not_authorized("Missing Authentication Token")
+                self.authorize(name, params, call)
             with self.lock:
                 result = handler(self, params)
             challenge = result.get("ChallengeName")
@@ -191,10 +204,13 @@ class CognitoBackend:
     def send_code(
         self, pool: UserPool, user: User, *, purpose: str, kind: str, medium: str, client_id: str | None,
         message_source: str, client_metadata: dict[str, str] | None = None, ttl: float | None = None,
+        destination: str | None = None,
     ) -> dict[str, str]:
-        """Issue a fresh 6-digit code for `purpose`, deliver it to the outbox, return CodeDeliveryDetails."""
+        """Issue a fresh 6-digit code for `purpose`, deliver it to the outbox, return CodeDeliveryDetails.
+
+        `destination` is an address the user has not yet (MFA_SETUP proving a new e-mail for EMAIL_OTP)."""
         attribute = "email" if medium == "EMAIL" else "phone_number"
-        destination = user.pending_attributes.get(attribute) or user.attributes.get(attribute)
+        destination = destination or user.pending_attributes.get(attribute) or user.attributes.get(attribute)
         if not destination:
             raise CognitoError(
                 "InvalidParameterException",
@@ -241,8 +257,12 @@ class CognitoBackend:
     def issue_tokens(
         self, pool: UserPool, client: AppClient, user: User, trigger_source: str, *,
         refresh: RefreshRecord | None = None, client_metadata: dict[str, str] | None = None,
+        device_key: str | None = None, rotate: bool = False,
     ) -> dict[str, Any]:
-        """AuthenticationResult: access and id tokens, plus a refresh token on a new sign-in."""
+        """AuthenticationResult: access and id tokens, plus a refresh token on a new sign-in or a rotation.
+
+        A refresh token is bound to the device it was issued with (`device_key`); a rotated one inherits
+        the sign-in it continues (origin, auth_time, device)."""
         now = int(self.now())
         origin_jti = refresh.origin_jti if refresh else new_jti()
         auth_time = refresh.auth_time if refresh else now
@@ -279,9 +299,10 @@ class CognitoBackend:
             "TokenType": "Bearer",
             "IdToken": self.issuer.sign(id_claims),
         }
-        if refresh is None:
+        if refresh is None or rotate:
             result["RefreshToken"] = self.issuer.new_refresh(RefreshRecord(
-                user.username, client.client_id, origin_jti, self.now() + client.refresh_token_ttl, auth_time))
+                user.username, client.client_id, origin_jti, self.now() + client.refresh_token_ttl, auth_time,
+                device_key=refresh.device_key if refresh is not None else device_key))
         return result
 
     def user_from_access_token(self, token: Any) -> tuple[UserPool, User, dict[str, Any]]:

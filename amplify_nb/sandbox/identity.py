@@ -295,15 +295,18 @@ class IdentityService:
         return {"AccessKeyId": minted.access_key_id, "SecretKey": minted.secret_key,
                 "SessionToken": minted.session_token, "Expiration": int(expires_at)}
 
-    def require_signed(self, call: Call, action: str, resource: str) -> Principal:
-        """The IAM caller of an operation AWS only answers signed, allowed by its policies for `action`."""
+    def require_signed(self, call: Call, action: str, resource: str, *, service: str = "cognito-identity"
+                       ) -> Principal:
+        """The IAM caller of an operation AWS only answers signed, allowed by its policies for `action`.
+
+        Also serves the user pools' Admin* operations (`service="cognito-idp"`): one key ring, one answer."""
         try:
             principal = self.keys.authenticate(call.environ, body=call.body)
         except AuthFailure as failure:
             raise _signature_error(failure) from None
-        if sigv4.scope_service(call.environ) != "cognito-identity":
+        if sigv4.scope_service(call.environ) != service:
             raise CognitoError("InvalidSignatureException",
-                               "Credential should be scoped to correct service: 'cognito-identity'. ")
+                               f"Credential should be scoped to correct service: '{service}'. ")
         if principal.session is None:
             return principal
         documents = self.account.role_documents(principal.session.role_arn)

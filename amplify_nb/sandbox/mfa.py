@@ -18,9 +18,9 @@ from .backend import CognitoBackend, operation
 from .models import MFA_TYPES, AuthSession, User, UserPool
 from .protocol import CognitoError, check_code_shape, not_authorized, optional
 
-__all__ = ["apply_mfa_settings", "associate_software_token", "check_mfa_answer", "mfa_summary", "new_totp_secret",
-           "next_mfa_challenge", "set_user_mfa_preference", "start_method", "totp_at", "totp_step_matching",
-           "usable_methods", "verify_software_token"]
+__all__ = ["apply_mfa_settings", "associate_software_token", "check_mfa_answer", "finish_email_setup", "mfa_summary",
+           "new_totp_secret", "next_mfa_challenge", "set_user_mfa_preference", "start_email_setup", "start_method",
+           "totp_at", "totp_step_matching", "usable_methods", "verify_software_token"]
 
 _MEDIUM = {"SMS_MFA": "SMS", "EMAIL_OTP": "EMAIL"}
 _ATTRIBUTE = {"SMS_MFA": "phone_number", "EMAIL_OTP": "email"}
@@ -70,9 +70,8 @@ def next_mfa_challenge(backend: CognitoBackend, pool: UserPool, session: AuthSes
             return None
         if "SMS_MFA" in pool.mfa_methods and user.attributes.get("phone_number"):
             return start_method(backend, pool, session, user, "SMS_MFA")
+        # E-mail MFA can be set up inside the sign-in: the client answers MFA_SETUP with the EMAIL to prove.
         can_setup = [m for m in ("SOFTWARE_TOKEN_MFA", "EMAIL_OTP") if m in pool.mfa_methods]
-        if "EMAIL_OTP" in can_setup and not user.attributes.get("email"):
-            can_setup.remove("EMAIL_OTP")
         if not can_setup:
             raise CognitoError("InvalidParameterException", "MFA is required but no MFA method can be set up")
         session.challenge = "MFA_SETUP"
@@ -96,6 +95,34 @@ def start_method(backend: CognitoBackend, pool: UserPool, session: AuthSession, 
     )
     return {"CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
             "CODE_DELIVERY_DESTINATION": details["Destination"]}
+
+
+def start_email_setup(backend: CognitoBackend, pool: UserPool, session: AuthSession, user: User,
+                      address: str) -> dict:
+    """MFA_SETUP answered with an EMAIL (Amplify's e-mail MFA set-up): send it a code, ask for EMAIL_OTP."""
+    if "EMAIL_OTP" not in pool.mfa_methods or pool.mfa_configuration == "OFF":
+        raise CognitoError("InvalidParameterException", "EMAIL_OTP is not enabled for this user pool")
+    if len(address) > 2048 or "@" not in address.strip("@") or any(c.isspace() for c in address):
+        raise CognitoError("InvalidParameterException", "Invalid email address format.")
+    session.mfa_setup_email = address
+    session.challenge = "EMAIL_OTP"
+    details = backend.send_code(
+        pool, user, purpose=f"mfa:{session.session_id}", kind="Authentication", medium="EMAIL",
+        client_id=session.client_id, message_source="Authentication", client_metadata=session.client_metadata,
+        ttl=backend.mfa_code_ttl, destination=address,
+    )
+    return {"CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
+            "CODE_DELIVERY_DESTINATION": details["Destination"]}
+
+
+def finish_email_setup(backend: CognitoBackend, session: AuthSession, user: User) -> None:
+    """The code came back from the address MFA_SETUP named: it is the user's verified e-mail, and their MFA."""
+    if session.mfa_setup_email is None:
+        return
+    user.attributes["email"] = session.mfa_setup_email
+    user.attributes["email_verified"] = "true"
+    user.mfa_enabled.add("EMAIL_OTP")
+    user.modified_at = backend.now()
 
 
 def check_mfa_answer(backend: CognitoBackend, session: AuthSession, user: User, code: str) -> None:

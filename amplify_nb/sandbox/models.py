@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "FIRST_FACTORS",
     "MFA_TYPES",
     "STANDARD_ATTRIBUTES",
     "AppClient",
     "AuthSession",
     "Code",
+    "Device",
     "Message",
     "Outbox",
     "PasswordPolicy",
@@ -37,6 +39,8 @@ STANDARD_ATTRIBUTES = {
     "locale", "phone_number", "phone_number_verified", "address", "updated_at",
 }
 MFA_TYPES = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP")
+# A pool's AllowedFirstAuthFactors (SignInPolicy) that the sandbox can run; WEB_AUTHN (passkeys) is out of scope.
+FIRST_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP")
 
 
 @dataclass
@@ -65,11 +69,14 @@ class AppClient:
     secret: str | None = None
     explicit_auth_flows: tuple[str, ...] = (
         "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_USER_AUTH",
     )
     prevent_user_existence_errors: bool = True
     access_token_ttl: float = 3600.0
     id_token_ttl: float = 3600.0
     refresh_token_ttl: float = 30 * 86400.0
+    refresh_token_rotation: bool = False  # RefreshTokenRotation.Feature == ENABLED
+    refresh_token_grace_seconds: int = 0  # RefreshTokenRotation.RetryGracePeriodSeconds (0-60)
 
 
 @dataclass
@@ -78,6 +85,29 @@ class Code:
     expires_at: float
     attempts_left: int
     destination: str = ""
+
+
+@dataclass
+class Device:
+    """A device a sign-in was issued (NewDeviceMetadata); ConfirmDevice gives it an SRP verifier.
+
+    Like a user's password, the device's secret never reaches the sandbox: only the salt and the
+    verifier of ``x = H(salt | H(deviceGroupKey | deviceKey | ":" | randomPassword))``.
+    """
+
+    key: str
+    group_key: str
+    created_at: float
+    name: str | None = None
+    salt_hex: str = ""
+    verifier: int = 0  # 0 until ConfirmDevice
+    remembered: bool = False
+    modified_at: float = 0.0
+    last_authenticated_at: float = 0.0
+
+    @property
+    def confirmed(self) -> bool:
+        return self.verifier != 0
 
 
 @dataclass
@@ -100,6 +130,7 @@ class User:
     last_totp_step: int = -1  # a TOTP code is good once
     codes: dict[str, Code] = field(default_factory=dict)
     pending_attributes: dict[str, str] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,6 +154,13 @@ class AuthSession:
     client_metadata: dict[str, str] = field(default_factory=dict)
     attempts_left: int = 3
     mfa_setup_verified: bool = False
+    device_key: str | None = None  # DEVICE_KEY the client sent: its remembered device, if any
+    device_srp: Any = None  # the DEVICE_PASSWORD_VERIFIER round's server ephemeral
+    device_srp_a: int = 0
+    available: tuple[str, ...] = ()  # SELECT_CHALLENGE's AvailableChallenges, the only answers allowed
+    first_factor_otp: bool = False  # EMAIL_OTP / SMS_OTP here is the first factor, not MFA
+    mfa_setup_email: str | None = None  # the address MFA_SETUP is verifying for EMAIL_OTP
+    auto_sign_in: bool = False  # ConfirmSignUp's Session: InitiateAuth USER_AUTH signs in with it once
 
 
 @dataclass
@@ -137,6 +175,9 @@ class UserPool:
     alias_attributes: tuple[str, ...] = ()  # verified e-mail/phone may stand in for the username
     auto_verified_attributes: tuple[str, ...] = ("email",)
     custom_attributes: tuple[str, ...] = ()
+    allowed_first_auth_factors: tuple[str, ...] = ("PASSWORD",)  # Policies.SignInPolicy
+    device_tracking: str | None = None  # None | "always" | "user_opt_in" (DeviceOnlyRememberedOnUserPrompt)
+    challenge_required_on_new_device: bool = True  # a remembered device stands in for MFA
     clients: dict[str, AppClient] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, AuthSession] = field(default_factory=dict)

@@ -23,12 +23,29 @@ from .protocol import (
     optional,
     require,
 )
+from .sessions import new_session
 from .triggers import event
 
-__all__ = ["change_password", "check_attributes", "check_unique", "confirm_forgot_password", "confirm_sign_up",
-           "delete_user", "delivery_medium", "forgot_password", "get_user", "get_user_attribute_verification_code",
-           "global_sign_out", "new_user", "resend_confirmation_code", "revoke_token", "sign_up",
-           "update_user_attributes", "verify_user_attribute"]
+__all__ = [
+    "change_password",
+    "check_attributes",
+    "check_unique",
+    "confirm_forgot_password",
+    "confirm_sign_up",
+    "delete_user",
+    "delete_user_attributes",
+    "delivery_medium",
+    "forgot_password",
+    "get_user",
+    "get_user_attribute_verification_code",
+    "global_sign_out",
+    "new_user",
+    "resend_confirmation_code",
+    "revoke_token",
+    "sign_up",
+    "update_user_attributes",
+    "verify_user_attribute",
+]
 
 _VERIFIABLE = ("email", "phone_number")
 
@@ -99,13 +116,19 @@ def _client_and_user(backend: CognitoBackend, params: dict[str, Any], missing: s
 @operation("SignUp")
 def sign_up(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, client, username, _ = _client_and_user(backend, params, "")
-    password = check_password_shape(require(params, "Password", max_len=256))
+    password = optional(params, "Password", max_len=256) or None  # omitted or blank: a passwordless user
+    if password is None and not {"EMAIL_OTP", "SMS_OTP"} & set(pool.allowed_first_auth_factors):
+        raise CognitoError("InvalidParameterException",
+                           "Passwordless sign-up requires EMAIL_OTP or SMS_OTP in the user pool's sign-in policy")
+    if password is not None:
+        check_password_shape(password)
     attributes = attribute_map(params.get("UserAttributes"))
     validation = attribute_map(params.get("ValidationData"), "ValidationData")
     meta = optional(params, "ClientMetadata", kind="map") or {}
     check_attributes(pool, attributes)
     user = new_user(backend, pool, username, attributes)
-    backend.check_password_policy(pool, password)
+    if password is not None:
+        backend.check_password_policy(pool, password)
     user.status = "UNCONFIRMED"
     if backend.triggers.has("pre_sign_up"):
         verdict = backend.triggers.invoke("pre_sign_up", event(
@@ -120,9 +143,12 @@ def sign_up(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
             user.attributes["email_verified"] = "true"
         if verdict.get("autoVerifyPhone") and user.attributes.get("phone_number"):
             user.attributes["phone_number_verified"] = "true"
-    backend.set_password(pool, user, password)
+    if password is not None:
+        backend.set_password(pool, user, password)
     pool.users[user.username] = user
-    result: dict[str, Any] = {"UserConfirmed": user.status == "CONFIRMED", "UserSub": user.sub}
+    # The Session an app hands to ConfirmSignUp on its way to auto sign-in (Amplify's autoSignIn).
+    result: dict[str, Any] = {"UserConfirmed": user.status == "CONFIRMED", "UserSub": user.sub,
+                              "Session": new_session(backend, pool, client, user, "SIGN_UP", {}).session_id}
     medium = delivery_medium(pool, user)
     if user.status == "UNCONFIRMED" and medium:
         result["CodeDeliveryDetails"] = backend.send_code(
@@ -169,7 +195,11 @@ def confirm_sign_up(backend: CognitoBackend, params: dict[str, Any]) -> dict[str
     user.modified_at = backend.now()
     _post_confirmation(backend, pool, user, client.client_id, "ConfirmSignUp",
                        optional(params, "ClientMetadata", kind="map") or {})
-    return {}
+    pool.sessions.pop(optional(params, "Session", max_len=4096) or "", None)  # SignUp's, spent now
+    # The code just proved the address: its Session is a first factor InitiateAuth USER_AUTH takes once.
+    session = new_session(backend, pool, client, user, "USER_AUTH", {})
+    session.auto_sign_in = True
+    return {"Session": session.session_id}
 
 
 @operation("ResendConfirmationCode")
@@ -269,6 +299,25 @@ def update_user_attributes(backend: CognitoBackend, params: dict[str, Any]) -> d
                     client_metadata=optional(params, "ClientMetadata", kind="map")))
     user.modified_at = backend.now()
     return {"CodeDeliveryDetailsList": deliveries}
+
+
+@operation("DeleteUserAttributes")
+def delete_user_attributes(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user, _ = backend.user_from_access_token(params.get("AccessToken"))
+    names = require(params, "UserAttributeNames", kind="list")
+    if not all(isinstance(name, str) for name in names):
+        raise CognitoError("SerializationException", "'UserAttributeNames' must be a list of strings")
+    check_attributes(pool, dict.fromkeys(names, ""))
+    for name in names:
+        if name in pool.username_attributes:  # the user signs in with it: it must stay
+            raise CognitoError("InvalidParameterException", f"Cannot delete the required attribute {name}")
+    for name in names:
+        user.attributes.pop(name, None)
+        if name in _VERIFIABLE:  # an address that is gone is no longer verified either
+            user.attributes.pop(f"{name}_verified", None)
+            user.codes.pop(f"verify:{name}", None)
+    user.modified_at = backend.now()
+    return {}
 
 
 @operation("GetUserAttributeVerificationCode")

@@ -1,6 +1,8 @@
 """Administrative operations that tests and teachers use to arrange state (pools, clients, users).
 
-The sandbox does not check IAM for these: it is a local, single-tenant service.
+These older operations answer unsigned still (issue 13 is to sign them all); the ones registered with
+``operation(..., signed=True)`` (AdminInitiateAuth, the Admin*Device operations) already need SigV4 by
+the sandbox's admin keys, as on AWS.
 """
 
 from __future__ import annotations
@@ -71,7 +73,13 @@ def create_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[st
         username_attributes=tuple(params.get("UsernameAttributes") or ()),
         alias_attributes=tuple(params.get("AliasAttributes") or ()),
         auto_verified_attributes=tuple(params.get("AutoVerifiedAttributes") or ()),
+        allowed_first_auth_factors=tuple(
+            ((params.get("Policies") or {}).get("SignInPolicy") or {}).get("AllowedFirstAuthFactors") or ("PASSWORD",)),
     )
+    devices = params.get("DeviceConfiguration")
+    if isinstance(devices, dict):  # any DeviceConfiguration member turns device tracking on
+        pool.device_tracking = "user_opt_in" if devices.get("DeviceOnlyRememberedOnUserPrompt") else "always"
+        pool.challenge_required_on_new_device = bool(devices.get("ChallengeRequiredOnNewDevice"))
     backend.pools[pool.pool_id] = pool
     return {"UserPool": {"Id": pool.pool_id, "Name": pool.name, "MfaConfiguration": pool.mfa_configuration}}
 
@@ -88,8 +96,13 @@ def describe_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[
             "MinimumLength": policy.minimum_length, "RequireUppercase": policy.require_uppercase,
             "RequireLowercase": policy.require_lowercase, "RequireNumbers": policy.require_numbers,
             "RequireSymbols": policy.require_symbols,
-            "TemporaryPasswordValidityDays": policy.temporary_password_validity_days}},
+            "TemporaryPasswordValidityDays": policy.temporary_password_validity_days},
+            "SignInPolicy": {"AllowedFirstAuthFactors": list(pool.allowed_first_auth_factors)}},
         "EstimatedNumberOfUsers": len(pool.users),
+        **({"DeviceConfiguration": {
+            "ChallengeRequiredOnNewDevice": pool.challenge_required_on_new_device,
+            "DeviceOnlyRememberedOnUserPrompt": pool.device_tracking == "user_opt_in"}}
+           if pool.device_tracking else {}),
     }}
 
 
@@ -103,6 +116,13 @@ def create_user_pool_client(backend: CognitoBackend, params: dict[str, Any]) -> 
                                                                        "ALLOW_REFRESH_TOKEN_AUTH")),
         prevent_user_existence_errors=params.get("PreventUserExistenceErrors", "ENABLED") == "ENABLED",
     )
+    rotation = params.get("RefreshTokenRotation") or {}
+    if rotation.get("Feature") == "ENABLED":
+        if "ALLOW_REFRESH_TOKEN_AUTH" in client.explicit_auth_flows:
+            raise CognitoError("InvalidParameterException",
+                               "ALLOW_REFRESH_TOKEN_AUTH can't be used with refresh token rotation enabled")
+        client.refresh_token_rotation = True
+        client.refresh_token_grace_seconds = int(rotation.get("RetryGracePeriodSeconds") or 0)
     pool.clients[client.client_id] = client
     return describe_client(pool, client)
 
@@ -112,6 +132,8 @@ def describe_client(pool: UserPool, client: AppClient) -> dict[str, Any]:
         "UserPoolId": pool.pool_id, "ClientId": client.client_id, "ClientName": client.name,
         "ExplicitAuthFlows": list(client.explicit_auth_flows),
         "PreventUserExistenceErrors": "ENABLED" if client.prevent_user_existence_errors else "LEGACY",
+        "RefreshTokenRotation": {"Feature": "ENABLED" if client.refresh_token_rotation else "DISABLED",
+                                 "RetryGracePeriodSeconds": client.refresh_token_grace_seconds},
     }
     if client.secret:
         described["ClientSecret"] = client.secret

@@ -2,23 +2,22 @@
 
 Each step rotates the opaque Session, so a challenge answered twice is refused, and a session lives
 three minutes. A challenge is a normal answer (ChallengeName + ChallengeParameters), never an error.
+Choice-based USER_AUTH lives in ops_user_auth, refreshes in refresh, remembered devices in devices, and
+what follows a first factor (device, MFA, tokens) in factors; AdminInitiateAuth reuses `start_auth` and
+AdminRespondToAuthChallenge `respond`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
-import json
-import secrets
-import uuid
 from typing import Any
 
 from ..steps import STEPS
-from . import srp
+from . import devices, ops_user_auth, refresh
 from .backend import CognitoBackend, operation
-from .mfa import check_mfa_answer, next_mfa_challenge, start_method, usable_methods
+from .factors import after_device, after_first_factor, finish
+from .mfa import check_mfa_answer, finish_email_setup, start_email_setup, start_method, usable_methods
 from .models import AppClient, AuthSession, User, UserPool, new_sub
 from .protocol import (
     CognitoError,
@@ -29,76 +28,14 @@ from .protocol import (
     optional,
     require,
 )
+from .sessions import challenge, new_session, rotate, session_for, srp_challenge
+from .srp import canonical_timestamp, make_verifier
 from .triggers import event
 
-__all__ = ["after_first_factor", "initiate_auth", "respond_to_auth_challenge"]
+__all__ = ["initiate_auth", "respond", "respond_to_auth_challenge", "start_auth"]
 
-_UNSUPPORTED_FLOWS = {"USER_AUTH", "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH"}
-
-
-def _new_session(backend: CognitoBackend, pool: UserPool, client: AppClient, user: User | None, flow: str,
-                 meta: dict[str, str]) -> AuthSession:
-    now = backend.now()
-    for key in [k for k, s in pool.sessions.items() if s.expires_at <= now]:
-        del pool.sessions[key]
-    block = secrets.token_bytes(96)
-    session = AuthSession(
-        session_id=base64.b64encode(block).decode(), pool_id=pool.pool_id, client_id=client.client_id,
-        username=user.username if user else None, challenge="", expires_at=now + backend.session_ttl,
-        flow=flow, secret_block=block, client_metadata=meta,
-    )
-    pool.sessions[session.session_id] = session
-    return session
-
-
-def _challenge(session: AuthSession, user: User | None, parameters: dict[str, str]) -> dict[str, Any]:
-    params = dict(parameters)
-    if user is not None:
-        params.setdefault("USER_ID_FOR_SRP", user.username)
-    return {"ChallengeName": session.challenge, "Session": session.session_id, "ChallengeParameters": params}
-
-
-def _decoy(pool: UserPool, login: str) -> tuple[str, str, int]:
-    """What an unknown user looks like: the same made-up id and salt every time for the same name, so
-    that two attempts cannot tell an unknown user from a real one."""
-    digest = hmac.new(pool.decoy_key, login.lower().encode(), hashlib.sha256).digest()
-    name = str(uuid.UUID(bytes=digest[:16], version=4))
-    return name, srp.pad_hex(int.from_bytes(digest[16:], "big") or 1), int.from_bytes(digest, "big")
-
-
-def _srp_challenge(pool: UserPool, session: AuthSession, user: User | None, srp_a_hex: Any,
-                   login: str = "") -> dict[str, Any]:
-    try:
-        session.srp_a = int(srp_a_hex, 16)
-    except (TypeError, ValueError):
-        raise CognitoError("InvalidParameterException", "SRP_A must be a hexadecimal number") from None
-    if session.srp_a % srp.N == 0:
-        raise CognitoError("InvalidParameterException", "SRP_A is not valid")
-    if user is not None:
-        name, salt_hex, verifier = user.username, user.salt_hex, user.verifier
-    else:  # PreventUserExistenceErrors: a decoy that fails only at the signature, stable per name
-        name, salt_hex, verifier = _decoy(pool, login)
-    session.srp = srp.ServerEphemeral(verifier or 1)
-    session.challenge = "PASSWORD_VERIFIER"
-    return _challenge(session, None, {
-        "SALT": salt_hex, "SECRET_BLOCK": session.session_id, "SRP_B": f"{session.srp.big_b:x}",
-        "USERNAME": name, "USER_ID_FOR_SRP": name,
-    })
-
-
-def after_first_factor(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession,
-                       user: User, source: str = "Authentication") -> dict[str, Any]:
-    """After a proven password: a new password if temporary, then MFA, then tokens."""
-    if user.status == "FORCE_CHANGE_PASSWORD":
-        session.challenge = "NEW_PASSWORD_REQUIRED"
-        visible = {k: v for k, v in user.attributes.items() if k not in ("sub",) and not k.endswith("_verified")}
-        return _challenge(session, user, {"userAttributes": json.dumps(visible), "requiredAttributes": "[]"})
-    parameters = next_mfa_challenge(backend, pool, session, user)
-    if parameters is not None:
-        return _challenge(session, user, parameters)
-    pool.sessions.pop(session.session_id, None)
-    tokens = backend.issue_tokens(pool, client, user, source, client_metadata=session.client_metadata)
-    return {"AuthenticationResult": tokens, "ChallengeParameters": {}}
+_PASSWORD_FLOWS = ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
+_ADMIN_FLOWS = ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
 
 
 def _custom_next(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession,
@@ -116,12 +53,10 @@ def _custom_next(backend: CognitoBackend, pool: UserPool, client: AppClient, ses
         pool.sessions.pop(session.session_id, None)
         raise not_authorized()
     if decided.get("issueTokens"):
-        pool.sessions.pop(session.session_id, None)
-        tokens = backend.issue_tokens(pool, client, user, "Authentication", client_metadata=session.client_metadata)
-        return {"AuthenticationResult": tokens, "ChallengeParameters": {}}
+        return finish(backend, pool, client, session, user)
     name = decided.get("challengeName")
     if name == "PASSWORD_VERIFIER" and srp_a_hex is not None:
-        return _srp_challenge(pool, session, user, srp_a_hex)
+        return srp_challenge(pool, session, user, srp_a_hex)
     if name != "CUSTOM_CHALLENGE":
         raise CognitoError("InvalidLambdaResponseException", f"Unrecognizable lambda output: challengeName {name!r}")
     created = backend.triggers.invoke("create_auth_challenge", event(
@@ -135,7 +70,7 @@ def _custom_next(backend: CognitoBackend, pool: UserPool, client: AppClient, ses
     session.private_parameters = {str(k): str(v) for k, v in (created.get("privateChallengeParameters") or {}).items()}
     session.challenge_metadata = created.get("challengeMetadata")
     session.challenge = "CUSTOM_CHALLENGE"
-    return _challenge(session, None, {**session.public_parameters, "USERNAME": user.username})
+    return challenge(session, None, {**session.public_parameters, "USERNAME": user.username})
 
 
 def _migrate_user(backend: CognitoBackend, pool: UserPool, client: AppClient, username: str, password: str | None,
@@ -169,7 +104,7 @@ def _migrate_user(backend: CognitoBackend, pool: UserPool, client: AppClient, us
     for attribute in pool.username_attributes:
         user.attributes.setdefault(attribute, username)
     if password is not None:
-        user.salt_hex, user.verifier = srp.make_verifier(pool.short_id, user.username, password)
+        user.salt_hex, user.verifier = make_verifier(pool.short_id, user.username, password)
     pool.users[user.username] = user
     return user
 
@@ -184,20 +119,34 @@ def _require_password_set(user: User) -> None:
 def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     flow = require(params, "AuthFlow", max_len=64)
     pool, client = backend.client(require(params, "ClientId", max_len=128))
+    if flow in _ADMIN_FLOWS:
+        raise CognitoError("InvalidParameterException", f"Initiate Auth method not supported: {flow}")
+    return start_auth(backend, pool, client, flow, params)
+
+
+def start_auth(backend: CognitoBackend, pool: UserPool, client: AppClient, flow: str, params: dict[str, Any],
+               *, admin: bool = False) -> dict[str, Any]:
+    """InitiateAuth's and AdminInitiateAuth's common body, once the pool and client are known."""
     auth = optional(params, "AuthParameters", kind="map", max_len=8192) or {}
     meta = optional(params, "ClientMetadata", kind="map") or {}
-    if flow in _UNSUPPORTED_FLOWS:
-        raise CognitoError("InvalidParameterException", f"Initiate Auth method not supported: {flow}")
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
-        return _refresh(backend, pool, client, auth, {})
-    if flow not in ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH"):
+        return refresh.refresh_token_auth(backend, pool, client, auth)
+    if flow == "USER_AUTH":
+        return ops_user_auth.start(backend, pool, client, auth, optional(params, "Session", max_len=4096))
+    known = ("USER_SRP_AUTH", "CUSTOM_AUTH") + (_ADMIN_FLOWS if admin else ("USER_PASSWORD_AUTH",))
+    if flow not in known:
+        if flow == "USER_PASSWORD_AUTH":  # a valid AuthFlow that only InitiateAuth takes
+            raise CognitoError("InvalidParameterException", f"Initiate Auth method not supported: {flow}")
         raise CognitoError("InvalidParameterException",
                            f"1 validation error detected: Value '{flow[:64]}' at 'authFlow' failed to satisfy "
                            "constraint: Member must satisfy enum value set")
-    backend.require_flow(client, flow)
+    if flow == "ADMIN_NO_SRP_AUTH" and "ADMIN_NO_SRP_AUTH" in client.explicit_auth_flows:
+        pass  # the legacy setting that ALLOW_ADMIN_USER_PASSWORD_AUTH replaced
+    else:
+        backend.require_flow(client, "ADMIN_USER_PASSWORD_AUTH" if flow == "ADMIN_NO_SRP_AUTH" else flow)
     username = check_username(require(auth, "USERNAME", max_len=128), pattern=False)
     user = pool.find_user(username)
-    if flow == "USER_PASSWORD_AUTH":
+    if flow in _PASSWORD_FLOWS:
         password = check_password_shape(require(auth, "PASSWORD", max_len=256))
         if user is None:
             user = _migrate_user(backend, pool, client, username, password, meta, "Authentication")
@@ -208,7 +157,9 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
         if not backend.password_matches(pool, user, password):
             raise not_authorized()
         backend.check_can_sign_in(user)
-        return after_first_factor(backend, pool, client, _new_session(backend, pool, client, user, flow, {}), user)
+        session = new_session(backend, pool, client, user, flow, {})
+        session.device_key = auth.get("DEVICE_KEY")
+        return after_first_factor(backend, pool, client, session, user)
     if user is None and not (flow == "USER_SRP_AUTH" and client.prevent_user_existence_errors):
         backend.user_or_error(pool, client, username)
     names = (username,) if user is None else (username, user.username)
@@ -217,9 +168,10 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
         _require_password_set(user)
     # Cognito gives InitiateAuth's ClientMetadata only to pre sign-up, pre authentication and user migration:
     # never to the challenge triggers, pre token generation or custom message that this sign-in runs.
-    session = _new_session(backend, pool, client, user, flow, {})
+    session = new_session(backend, pool, client, user, flow, {})
+    session.device_key = auth.get("DEVICE_KEY")
     if flow == "USER_SRP_AUTH":
-        return _srp_challenge(pool, session, user, require(auth, "SRP_A", max_len=4096), username)
+        return srp_challenge(pool, session, user, require(auth, "SRP_A", max_len=4096), username)
     if not backend.triggers.has("define_auth_challenge"):
         raise CognitoError("InvalidParameterException",
                            "Custom auth lambda trigger is not configured for the user pool.")
@@ -230,49 +182,32 @@ def initiate_auth(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, 
     return _custom_next(backend, pool, client, session, user, srp_a)
 
 
-def _refresh(backend: CognitoBackend, pool: UserPool, client: AppClient, auth: dict[str, str],
-             meta: dict[str, str]) -> dict[str, Any]:
-    backend.require_flow(client, "REFRESH_TOKEN_AUTH")
-    record = backend.issuer.use_refresh(require(auth, "REFRESH_TOKEN", max_len=16384), backend.now())
-    if record.client_id != client.client_id:
-        raise not_authorized("Invalid Refresh Token")
-    user = pool.users.get(record.username)
-    if user is None:
-        raise not_authorized("User does not exist.")
-    if not user.enabled:
-        raise not_authorized("User is disabled.")
-    # Cognito hashes the refresh's SECRET_HASH with the internal username, never an alias.
-    backend.check_secret_hash(client, auth.get("SECRET_HASH"), user.username)
-    tokens = backend.issue_tokens(pool, client, user, "RefreshTokens", refresh=record, client_metadata=meta)
-    return {"AuthenticationResult": tokens, "ChallengeParameters": {}}
-
-
-def _session_for(backend: CognitoBackend, pool: UserPool, client: AppClient, session_id: str | None) -> AuthSession:
-    session = pool.sessions.get(session_id or "")
-    if session is None or session.client_id != client.client_id:
-        raise not_authorized("Invalid session for the user.")
-    if backend.now() >= session.expires_at:
-        pool.sessions.pop(session.session_id, None)
-        raise not_authorized("Invalid session for the user, session is expired.")
-    return session
-
-
-def _rotate(pool: UserPool, session: AuthSession) -> None:
-    """A fresh Session id per step: the previous one can no longer answer."""
-    pool.sessions.pop(session.session_id, None)
-    session.session_id = base64.b64encode(secrets.token_bytes(96)).decode()
-    pool.sessions[session.session_id] = session
-
-
 @operation("RespondToAuthChallenge")
 def respond_to_auth_challenge(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = backend.client(require(params, "ClientId", max_len=128))
+    return respond(backend, pool, client, params)
+
+
+def _pending_device_session(pool: UserPool, client: AppClient, answers: dict[str, str]) -> str | None:
+    """The DEVICE_SRP_AUTH a Session-less answer continues (pycognito sends none): same client, user, device."""
+    user = pool.find_user(answers.get("USERNAME", ""))
+    for session in pool.sessions.values():
+        if (session.challenge == "DEVICE_SRP_AUTH" and session.client_id == client.client_id and user is not None
+                and session.username == user.username and session.device_key == answers.get("DEVICE_KEY")):
+            return session.session_id
+    return None
+
+
+def respond(backend: CognitoBackend, pool: UserPool, client: AppClient, params: dict[str, Any]) -> dict[str, Any]:
+    """RespondToAuthChallenge's and AdminRespondToAuthChallenge's common body."""
     name = require(params, "ChallengeName", max_len=64)
     answers = optional(params, "ChallengeResponses", kind="map", max_len=8192) or {}
     session_id = optional(params, "Session", max_len=4096)
-    if name == "PASSWORD_VERIFIER":
+    if name in ("PASSWORD_VERIFIER", "DEVICE_PASSWORD_VERIFIER"):
         session_id = answers.get("PASSWORD_CLAIM_SECRET_BLOCK") or session_id
-    session = _session_for(backend, pool, client, session_id)
+    if name == "DEVICE_SRP_AUTH" and not session_id:
+        session_id = _pending_device_session(pool, client, answers)
+    session = session_for(backend, pool, client, session_id)
     if session.challenge != name:
         raise CognitoError("InvalidParameterException", f"Expected challenge {session.challenge}, got {name}")
     user = pool.users.get(session.username or "")
@@ -280,35 +215,42 @@ def respond_to_auth_challenge(backend: CognitoBackend, params: dict[str, Any]) -
     backend.check_secret_hash(client, answers.get("SECRET_HASH"), *names)
     meta = optional(params, "ClientMetadata", kind="map") or {}
     session.client_metadata = meta  # each RespondToAuthChallenge's own, for the triggers it runs
+    if user is not None and not name.startswith("DEVICE_"):
+        _take_device_key(pool, session, user, answers)
     if name == "PASSWORD_VERIFIER":
         return _password_verifier(backend, pool, client, session, user, answers)
     if user is None:
         raise not_authorized()
+    chosen = ops_user_auth.respond(backend, pool, client, session, user, name, answers)
+    if chosen is not None:
+        return chosen
+    if name in ("DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"):
+        return _device(backend, pool, client, session, user, name, answers)
     if name in STEPS and STEPS[name].answer == "code":
         field = STEPS[name].response_key
         if session.attempts_left <= 0:
             pool.sessions.pop(session.session_id, None)
             raise not_authorized("Invalid session for the user.")
         check_mfa_answer(backend, session, user, require(answers, field, max_len=64))
-        pool.sessions.pop(session.session_id, None)
-        tokens = backend.issue_tokens(pool, client, user, "Authentication", client_metadata=meta)
-        return {"AuthenticationResult": tokens, "ChallengeParameters": {}}
+        finish_email_setup(backend, session, user)
+        return finish(backend, pool, client, session, user)
     if name == "SELECT_MFA_TYPE":
         choice = require(answers, "ANSWER", max_len=64)
         if choice not in usable_methods(pool, user):
             raise CognitoError("InvalidParameterException", f"Invalid MFA type {choice[:64]!r}")
-        _rotate(pool, session)
-        return _challenge(session, user, start_method(backend, pool, session, user, choice))
+        rotate(pool, session)
+        return challenge(session, user, start_method(backend, pool, session, user, choice))
     if name == "MFA_SETUP":
+        if answers.get("EMAIL"):
+            rotate(pool, session)
+            return challenge(session, user, start_email_setup(backend, pool, session, user, answers["EMAIL"]))
         if not session.mfa_setup_verified:
             raise CognitoError("InvalidParameterException", "Software token has not been verified for this session")
-        pool.sessions.pop(session.session_id, None)
-        tokens = backend.issue_tokens(pool, client, user, "Authentication", client_metadata=meta)
-        return {"AuthenticationResult": tokens, "ChallengeParameters": {}}
+        return finish(backend, pool, client, session, user)
     if name == "NEW_PASSWORD_REQUIRED":
         new_password = check_password_shape(require(answers, "NEW_PASSWORD", max_len=256), "NEW_PASSWORD")
         backend.set_password(pool, user, new_password)
-        _rotate(pool, session)
+        rotate(pool, session)
         user.status = "CONFIRMED"
         user.attributes.update(attribute_map([
             {"Name": k.split(".", 1)[1], "Value": v} for k, v in answers.items() if k.startswith("userAttributes.")
@@ -325,7 +267,7 @@ def respond_to_auth_challenge(backend: CognitoBackend, params: dict[str, Any]) -
                      "clientMetadata": dict(meta), "userNotFound": False},
             response={"answerCorrect": None},
         ))["response"]
-        _rotate(pool, session)
+        rotate(pool, session)
         session.custom_history.append({"challengeName": "CUSTOM_CHALLENGE",
                                        "challengeResult": bool(verdict.get("answerCorrect")),
                                        "challengeMetadata": session.challenge_metadata})
@@ -333,11 +275,42 @@ def respond_to_auth_challenge(backend: CognitoBackend, params: dict[str, Any]) -
     raise CognitoError("InvalidParameterException", f"Unsupported challenge {name[:64]}")
 
 
+def _take_device_key(pool: UserPool, session: AuthSession, user: User, answers: dict[str, str]) -> None:
+    """The device an answer names (Amplify names it in every answer), refused before the answer is spent.
+
+    On "Device does not exist." Amplify forgets its device and sends the same answer again without one;
+    the sign-in then goes on as from a new device."""
+    if answers.get("DEVICE_KEY"):
+        session.device_key = answers["DEVICE_KEY"]
+        devices.known_device(pool, user, session.device_key)
+    elif session.device_key and session.device_key not in user.devices:
+        session.device_key = None
+
+
+def _device(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession, user: User,
+            name: str, answers: dict[str, str]) -> dict[str, Any]:
+    """DEVICE_SRP_AUTH then DEVICE_PASSWORD_VERIFIER: the remembered device proves its secret, MFA may go."""
+    device = devices.remembered_device(pool, user, session.device_key)
+    if device is None:  # forgotten or no longer remembered since the challenge was issued
+        pool.sessions.pop(session.session_id, None)
+        raise devices.no_such_device()
+    if name == "DEVICE_SRP_AUTH":
+        rotate(pool, session)  # the SECRET_BLOCK handed out next is the new Session
+        return devices.device_srp_challenge(session, user, device, answers)
+    pool.sessions.pop(session.session_id, None)  # one answer per DEVICE_PASSWORD_VERIFIER round
+    if not devices.device_password_verifier(session, device, answers):
+        raise not_authorized()
+    backend.check_can_sign_in(user)
+    device.last_authenticated_at = backend.now()
+    rotate(pool, session)
+    return after_device(backend, pool, client, session, user, device_proven=True)
+
+
 def _password_verifier(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession,
                        user: User | None, answers: dict[str, str]) -> dict[str, Any]:
     timestamp = require(answers, "TIMESTAMP", max_len=64)
     signature = require(answers, "PASSWORD_CLAIM_SIGNATURE", max_len=128)
-    canonical = srp.canonical_timestamp(timestamp)
+    canonical = canonical_timestamp(timestamp)
     if canonical is None:
         raise CognitoError("InvalidParameterException",
                            "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
@@ -351,7 +324,7 @@ def _password_verifier(backend: CognitoBackend, pool: UserPool, client: AppClien
     ):
         raise not_authorized()
     backend.check_can_sign_in(user)
-    _rotate(pool, session)
+    rotate(pool, session)
     if session.flow == "CUSTOM_AUTH":
         session.custom_history.append({"challengeName": "PASSWORD_VERIFIER", "challengeResult": True,
                                        "challengeMetadata": None})

@@ -98,9 +98,11 @@ class SandboxApp:
         return self._moto(environ, start_response)
 
     def _cognito(self, environ: dict[str, Any], start_response: Callable, name: str) -> Iterable[bytes]:
+        from .identity import Call
+
         try:
-            params = _parse_json(self._read_body(environ))
-            result = self.backend.handle(name, params)
+            body = self._read_body(environ)  # kept raw: an Admin* operation's signature covers its hash
+            result = self.backend.handle(name, _parse_json(body), Call(environ, body))
         except CognitoError as error:
             return _error(start_response, error)
         except Exception:  # a sandbox bug: say so as Cognito would, and keep serving

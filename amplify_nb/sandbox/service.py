@@ -21,22 +21,24 @@ from typing import Any
 
 from ..steps import mfa_method
 from . import mfa as _mfa_operations  # noqa: F401  (importing registers the operations)
-from . import ops_account, ops_admin, ops_identity, ops_signin  # noqa: F401
+from . import ops_account, ops_admin, ops_admin_auth, ops_devices, ops_identity, ops_signin, refresh  # noqa: F401
 from .aws_account import AwsAccount
 from .backend import CallRecord, CognitoBackend
 from .federation import FederationIssuer
-from .identity import IdentityPool, IdentityService, Login, amr_for
+from .identity import Call, IdentityPool, IdentityService, Login, amr_for
 from .keys import KeyRing
 from .mfa import new_totp_secret
-from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
+from .models import FIRST_FACTORS, AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
 from .ops_account import new_user
 from .s3_gate import S3Gate
 from .server import Endpoint, SandboxApp, moto_application
 
-__all__ = ["DEMO_USERNAME", "DEVELOPER_PROVIDER_NAME", "Sandbox"]
+__all__ = ["DEMO_USERNAME", "DEVELOPER_PROVIDER_NAME", "DEVICE_TRACKING", "Sandbox"]
 
 DEMO_USERNAME = "demo@example.com"
 DEVELOPER_PROVIDER_NAME = "login.amplify_nb.sandbox"
+# device_tracking: None (off), or when a confirmed device is remembered: at once, or when the user says so.
+DEVICE_TRACKING = ("always", "user_opt_in")
 
 
 class Sandbox:
@@ -69,6 +71,10 @@ class Sandbox:
         allow_guest: bool = True,
         credentials_ttl: float = 3600.0,
         openid_token_ttl: float = 600.0,
+        sign_in_policy: Iterable[str] = ("PASSWORD",),  # a new pool's AllowedFirstAuthFactors in Cognito
+        refresh_token_rotation: bool = False,
+        refresh_token_grace_seconds: int = 0,
+        device_tracking: str | None = None,
     ):
         self.backend = CognitoBackend(region, clock or time.time, code_ttl=code_ttl, mfa_code_ttl=mfa_code_ttl,
                                       max_code_attempts=max_code_attempts)
@@ -77,13 +83,15 @@ class Sandbox:
             pool_id=new_pool_id(region), name="amplify-nb-sandbox", region=region,
             password_policy=password_policy or PasswordPolicy(), mfa_configuration=mfa_configuration,
             mfa_methods=tuple(mfa_methods), username_attributes=tuple(username_attributes),
-            alias_attributes=tuple(alias_attributes),
+            alias_attributes=tuple(alias_attributes), allowed_first_auth_factors=_checked_policy(sign_in_policy),
+            device_tracking=_checked_device_tracking(device_tracking),
         )
         self.backend.pools[self.pool.pool_id] = self.pool
         self.client = self.add_client(
             secret=client_secret, explicit_auth_flows=explicit_auth_flows,
             prevent_user_existence_errors=prevent_user_existence_errors, access_token_ttl=access_token_ttl,
             id_token_ttl=id_token_ttl, refresh_token_ttl=refresh_token_ttl,
+            refresh_token_rotation=refresh_token_rotation, refresh_token_grace_seconds=refresh_token_grace_seconds,
         )
         self.demo_username: str | None = None
         self.demo_password: str | None = None
@@ -106,6 +114,7 @@ class Sandbox:
         self._app = SandboxApp(self.backend, moto_application if moto else None, self.account_id,
                                identity=self.identity, federation=self.federation,
                                gate=S3Gate(self.keys, self.account) if moto else None, provision=self.account.provision)
+        self.backend.authorize = self._authorize_admin
         self._endpoint = Endpoint(self._app, port)
         self.federation.oidc_issuer = f"{self._endpoint.url}/oidc"
         self.identity_pool: IdentityPool | None = self._default_identity_pool(allow_guest) if identity_pool else None
@@ -125,6 +134,12 @@ class Sandbox:
         )
         self.identity.pools[pool.identity_pool_id] = pool
         return pool
+
+    def _authorize_admin(self, operation: str, params: dict[str, Any], call: Call) -> None:
+        """User-pool Admin* operations: SigV4 by the admin keys, or a role whose policy allows the action."""
+        pool_id = params.get("UserPoolId") if isinstance(params.get("UserPoolId"), str) else "*"
+        resource = f"arn:aws:cognito-idp:{self.region}:{self.account_id}:userpool/{pool_id}"
+        self.identity.require_signed(call, f"cognito-idp:{operation}", resource, service="cognito-idp")
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -263,6 +278,7 @@ class Sandbox:
                 "mfa_configuration": {"ON": "REQUIRED", "OFF": "NONE"}.get(pool.mfa_configuration, "OPTIONAL"),
                 "mfa_methods": [mfa_method(m).short for m in pool.mfa_methods],  # Gen 2 writes TOTP, SMS, EMAIL
                 "password_policy": pool.password_policy.as_outputs(),
+                **self._passwordless_outputs(),
                 **({"identity_pool_id": self.identity_pool_id} if self.identity_pool else {}),
                 "unauthenticated_identities_enabled": self.allow_guest,
             },
@@ -275,8 +291,21 @@ class Sandbox:
                 "endpoint_url": self.endpoint_url,
                 "sandbox": True,
                 **({"user_pool_client_secret": self.client.secret} if self.client.secret else {}),
+                # What Gen 2 outputs have no field for, for clients that adapt to the backend.
+                "sign_in_policy": list(pool.allowed_first_auth_factors),
+                "refresh_token_rotation": self.client.refresh_token_rotation,
+                "refresh_token_grace_seconds": self.client.refresh_token_grace_seconds,
+                "device_tracking": pool.device_tracking,
             }},
         }
+
+    def _passwordless_outputs(self) -> dict[str, Any]:
+        """amplify_outputs.json's auth.passwordless, as Amplify JS reads it, when the pool has OTP first factors."""
+        policy = self.pool.allowed_first_auth_factors
+        if not {"EMAIL_OTP", "SMS_OTP"} & set(policy):
+            return {}
+        return {"passwordless": {"email_otp_enabled": "EMAIL_OTP" in policy,
+                                 "sms_otp_enabled": "SMS_OTP" in policy}}
 
     def write_config(self, path: str | os.PathLike[str]) -> Path:
         target = Path(path)
@@ -287,27 +316,40 @@ class Sandbox:
         self, *, secret: bool = False, explicit_auth_flows: Iterable[str] | None = None,
         prevent_user_existence_errors: bool = True, access_token_ttl: float = 3600.0,
         id_token_ttl: float = 3600.0, refresh_token_ttl: float = 30 * 86400.0, name: str = "amplify-nb",
+        refresh_token_rotation: bool = False, refresh_token_grace_seconds: int = 0,
     ) -> AppClient:
-        """Another app client on the default pool (with a secret, or other allowed flows)."""
+        """Another app client on the default pool (with a secret, other allowed flows, refresh-token rotation).
+
+        A rotating client has no ALLOW_REFRESH_TOKEN_AUTH: Cognito requires it off with rotation on."""
+        if not isinstance(refresh_token_grace_seconds, int) or not 0 <= refresh_token_grace_seconds <= 60:
+            raise ValueError(f"refresh_token_grace_seconds must be 0-60, not {refresh_token_grace_seconds!r}")
         client = AppClient(
             client_id=new_client_id(), name=name, secret=secrets.token_urlsafe(38) if secret else None,
             prevent_user_existence_errors=prevent_user_existence_errors, access_token_ttl=access_token_ttl,
             id_token_ttl=id_token_ttl, refresh_token_ttl=refresh_token_ttl,
+            refresh_token_rotation=bool(refresh_token_rotation),
+            refresh_token_grace_seconds=refresh_token_grace_seconds,
         )
         if explicit_auth_flows is not None:
             client.explicit_auth_flows = tuple(explicit_auth_flows)
+        if client.refresh_token_rotation:
+            if explicit_auth_flows is not None and "ALLOW_REFRESH_TOKEN_AUTH" in client.explicit_auth_flows:
+                raise ValueError("ALLOW_REFRESH_TOKEN_AUTH can't be used with refresh token rotation enabled")
+            client.explicit_auth_flows = tuple(f for f in client.explicit_auth_flows if f != "ALLOW_REFRESH_TOKEN_AUTH")
         with self.backend.lock:
             self.pool.clients[client.client_id] = client
         return client
 
     def create_user(
-        self, username: str, password: str, attributes: dict[str, str] | None = None, *, confirmed: bool = True,
-        temporary: bool = False, mfa: Iterable[str] = (), preferred_mfa: str | None = None,
+        self, username: str, password: str | None, attributes: dict[str, str] | None = None, *,
+        confirmed: bool = True, temporary: bool = False, mfa: Iterable[str] = (), preferred_mfa: str | None = None,
     ) -> User:
-        """A user in the default pool, as AdminCreateUser + AdminSetUserPassword would leave them."""
+        """A user in the default pool, as AdminCreateUser + AdminSetUserPassword would leave them
+        (`password=None`: a passwordless user, who signs in with one-time codes only)."""
         with self.backend.lock:
             user = new_user(self.backend, self.pool, username, dict(attributes or {}))
-            self.backend.set_password(self.pool, user, password, temporary=temporary)
+            if password is not None:
+                self.backend.set_password(self.pool, user, password, temporary=temporary)
             user.status = "FORCE_CHANGE_PASSWORD" if temporary else ("CONFIRMED" if confirmed else "UNCONFIRMED")
             for method in mfa:
                 if method == "SOFTWARE_TOKEN_MFA" and not user.totp_secret:
@@ -329,6 +371,21 @@ class Sandbox:
         with self.backend.lock:
             self.backend.pools[pool.pool_id] = pool
         return pool, client
+
+
+def _checked_policy(factors: Iterable[str]) -> tuple[str, ...]:
+    """The pool's AllowedFirstAuthFactors: known factors only, at least one (WEB_AUTHN is out of scope)."""
+    policy = tuple(dict.fromkeys(str(f).upper() for f in factors))
+    unknown = [f for f in policy if f not in FIRST_FACTORS]
+    if not policy or unknown:
+        raise ValueError(f"sign_in_policy takes one or more of {', '.join(FIRST_FACTORS)}, not {list(factors)!r}")
+    return policy
+
+
+def _checked_device_tracking(mode: str | None) -> str | None:
+    if mode is not None and mode not in DEVICE_TRACKING:
+        raise ValueError(f"device_tracking must be None, 'always' or 'user_opt_in', not {mode!r}")
+    return mode
 
 
 def _checked_ttl(seconds: float) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .protocol import not_authorized
+from .protocol import CognitoError, not_authorized
 
 __all__ = ["RefreshRecord", "TokenIssuer", "new_jti"]
 
@@ -33,6 +33,8 @@ class RefreshRecord:
     expires_at: float
     auth_time: int
     revoked: bool = False
+    device_key: str | None = None  # the device the sign-in was bound to: a refresh must name it
+    replaced_until: float | None = None  # rotated away: usable until then (the client's grace period)
 
 
 class TokenIssuer:
@@ -71,6 +73,9 @@ class TokenIssuer:
             raise not_authorized("Refresh Token has been revoked")
         if now >= record.expires_at:
             raise not_authorized("Refresh Token has expired")
+        if record.replaced_until is not None and now >= record.replaced_until:
+            # Cognito's own exception for a token that refresh-token rotation has invalidated.
+            raise CognitoError("RefreshTokenReuseException", "Refresh Token has been rotated and is no longer valid")
         return record
 
     def revoke_refresh(self, token: str) -> RefreshRecord | None:

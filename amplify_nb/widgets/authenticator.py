@@ -1,10 +1,11 @@
 """The Authenticator: Amplify UI's component as an ipywidgets VBox over one ``amplify_nb.Auth`` session.
 
 Its ``auth_state`` trait names the state (signIn, signUp, confirmSignIn, confirmSignUp, forgotPassword,
-requireNewPassword, verifyContact, TOTPSetup, selectMFAType, customChallenge, signedIn); one view per
-state renders it, unless ``hide_default=True``, in which case the app renders its own views and drives
-the same transitions through ``authenticator.flow`` (see flow.py). It follows sign-ins and sign-outs made
-elsewhere (the magics, another widget, the core) through the Hub events of its session.
+requireNewPassword, verifyContact, TOTPSetup, selectMFAType, customChallenge, signInSelectAuthFactor,
+signInPassword, setupEmail, signedIn); one view per state renders it, unless ``hide_default=True``, in
+which case the app renders its own views and drives the same transitions through ``authenticator.flow``
+(see flow.py). It follows sign-ins and sign-outs made elsewhere (the magics, another widget, the core)
+through the Hub events of its session.
 
 No token, password or code is ever a trait of any of its widgets: the session core keeps the tokens,
 and secret fields are emptied as they are submitted.
@@ -23,10 +24,11 @@ import traitlets
 from ..core.hub import Hub
 from ..errors import ValidationError
 from .base import View, resolve_auth
-from .flow import SIGNED_OUT_STATES, STATES, Flow
+from .flow import SIGNED_OUT_STATES, STATES, Flow, SignInOptions
 from .i18n import I18n
 from .theme import Theme
 from .views_account import ConfirmSignUpView, ForgotPasswordView, SignedInView, SignUpView, VerifyContactView
+from .views_factors import SelectAuthFactorView, SetupEmailView, SignInPasswordView
 from .views_signin import (
     ConfirmSignInView,
     CustomChallengeView,
@@ -40,7 +42,8 @@ __all__ = ["INITIAL_STATES", "VIEWS", "Authenticator", "StateCallback", "WithAut
 
 VIEWS: dict[str, type[View]] = {view.state: view for view in (
     SignInView, SignUpView, ConfirmSignInView, ConfirmSignUpView, ForgotPasswordView, RequireNewPasswordView,
-    VerifyContactView, TOTPSetupView, SelectMFATypeView, CustomChallengeView, SignedInView)}
+    VerifyContactView, TOTPSetupView, SelectMFATypeView, CustomChallengeView, SelectAuthFactorView,
+    SignInPasswordView, SetupEmailView, SignedInView)}
 INITIAL_STATES = ("signIn", "signUp", "forgotPassword")
 log = logging.getLogger("amplify_nb.widgets")
 StateCallback = Callable[[str, dict[str, Any]], Any]
@@ -53,7 +56,13 @@ class Authenticator(widgets.VBox):
                  include_greetings: bool = True, federated: Mapping[str, Callable[[], Any]] | None = None,
                  theme: Mapping[str, str] | Theme | None = None,
                  error_message: Mapping[str, str] | Callable[[BaseException], str | None] | None = None,
-                 **kwargs: Any):
+                 login_flow: str | None = None, preferred_challenge: str | None = None,
+                 passwordless_sign_up: bool | None = None, auto_sign_in: bool | None = None, **kwargs: Any):
+        """``login_flow`` (default: the configuration's) USER_AUTH signs in with a first factor the user
+        chooses, or ``preferred_challenge`` (PASSWORD_SRP, PASSWORD, EMAIL_OTP, SMS_OTP; default: the
+        configuration's passwordless preference). ``passwordless_sign_up`` (default: a one-time-code factor
+        is preferred) asks no password at sign-up; ``auto_sign_in`` (default: with USER_AUTH) signs the new
+        user in as soon as the sign-up is confirmed. See flow.SignInOptions."""
         if initial_state not in INITIAL_STATES:
             raise ValidationError(f"initial_state must be one of {', '.join(INITIAL_STATES)}", field="initial_state")
         if federated is not None and (not isinstance(federated, Mapping) or not all(
@@ -69,7 +78,8 @@ class Authenticator(widgets.VBox):
         self.include_greetings = bool(include_greetings)
         self.federated = dict(federated or {})
         self.error_message = error_message
-        self.flow = Flow(self.auth, self._go)
+        self.flow = Flow(self.auth, self._go, SignInOptions.resolve(
+            self.auth.config, login_flow, preferred_challenge, passwordless_sign_up, auto_sign_in))
         self.views: dict[str, View] = {}
         self._callbacks: list[StateCallback] = []
         self._css_class = f"amplify-nb-auth-{uuid.uuid4().hex[:8]}"

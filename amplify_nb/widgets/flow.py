@@ -7,34 +7,100 @@ state where it was, so the form can show the error and let the user try again.
 
 Nothing secret is kept here: passwords and codes go straight to the core; the only secret held is the
 TOTP set-up (the user has to see its QR code), dropped once the set-up finishes or is abandoned.
+
+How a user signs in is the flow's ``SignInOptions``: the configuration's flow, or choice-based sign-in
+(USER_AUTH: a password or a one-time code by e-mail or SMS, one preferred or chosen on its own screen),
+passwordless sign-up, and auto sign-in once a sign-up is confirmed.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import AmplifyNbError, ValidationError
-from ..steps import STEPS
+from ..errors import AmplifyNbError, NotAuthorizedError, ValidationError
+from ..steps import CHOICE_FLOW, FIRST_FACTORS, FLOWS, STEPS
 
 if TYPE_CHECKING:
     from ..core.flows.mfa import TOTPSetup
     from ..core.flows.results import CodeDelivery, SignInResult
     from ..credentials.auth import Auth
 
-__all__ = ["CONTACT_ATTRIBUTES", "SIGNED_OUT_STATES", "STATES", "Flow"]
+__all__ = ["CONTACT_ATTRIBUTES", "SIGNED_OUT_STATES", "STATES", "Flow", "SignInOptions"]
 
 STATES = ("signIn", "signUp", "confirmSignIn", "confirmSignUp", "forgotPassword", "requireNewPassword",
-          "verifyContact", "TOTPSetup", "selectMFAType", "customChallenge", "signedIn")
+          "verifyContact", "TOTPSetup", "selectMFAType", "customChallenge", "signInSelectAuthFactor",
+          "signInPassword", "setupEmail", "signedIn")
 SIGNED_OUT_STATES = ("signIn", "signUp", "confirmSignUp", "forgotPassword")
 CONTACT_ATTRIBUTES = ("email", "phone_number")
+# The flow of FLOWS whose first factor is chosen (Cognito's USER_AUTH); the magics read it here too.
+log = logging.getLogger("amplify_nb.widgets")
+
+
+@dataclass(frozen=True)
+class SignInOptions:
+    """How the Authenticator signs users in and up.
+
+    ``login_flow``: the sign-in flow (FLOWS); ``preferred_challenge``: USER_AUTH's first factor to try at
+    once (a password factor puts the password on the sign-in form; a code factor sends the code), None to
+    let the user choose; ``passwordless_sign_up``: sign-up asks no password; ``auto_sign_in``: a confirmed
+    sign-up signs the new user in at once, as Amplify UI does.
+    """
+
+    login_flow: str
+    preferred_challenge: str | None = None
+    passwordless_sign_up: bool = False
+    auto_sign_in: bool = False
+
+    @classmethod
+    def resolve(cls, config: Any, login_flow: str | None = None, preferred_challenge: str | None = None,
+                passwordless_sign_up: bool | None = None, auto_sign_in: bool | None = None) -> SignInOptions:
+        """The options given, the rest from the configuration: its authentication flow, and the preferred
+        first factor of its passwordless settings (which makes sign-in choice-based). One-time codes merely
+        enabled there change nothing: the user may still choose them at the choice screen of USER_AUTH."""
+        # The configuration's preference (amplify_outputs.json's auth.passwordless); a passkey (WEB_AUTHN) is
+        # bound to the page's origin, the Jupyter server's, not the app's: it is left to the hosted UI.
+        configured = getattr(getattr(config, "passwordless", None), "preferred_challenge", None)
+        if configured not in FIRST_FACTORS or login_flow not in (None, CHOICE_FLOW):
+            configured = None
+        preferred = preferred_challenge or configured
+        flow = login_flow or (CHOICE_FLOW if preferred else config.authentication_flow_type)
+        if flow not in FLOWS:
+            raise ValidationError(f"login_flow must be one of {', '.join(FLOWS)}", field="login_flow")
+        if preferred is not None:
+            preferred = str(preferred).strip().upper()
+            if preferred not in FIRST_FACTORS:
+                raise ValidationError(f"preferred_challenge must be one of {', '.join(FIRST_FACTORS)}",
+                                      field="preferred_challenge")
+            if flow != CHOICE_FLOW:
+                raise ValidationError(f"preferred_challenge belongs to login_flow={CHOICE_FLOW!r}",
+                                      field="preferred_challenge")
+        passwordless_up = (preferred is not None and STEPS[preferred].answer == "code"
+                           if passwordless_sign_up is None else bool(passwordless_sign_up))
+        auto = flow == CHOICE_FLOW or passwordless_up if auto_sign_in is None else bool(auto_sign_in)
+        return cls(flow, preferred, passwordless_up, auto)
+
+    @property
+    def chooses(self) -> bool:
+        """Sign-in is choice-based (USER_AUTH)."""
+        return self.login_flow == CHOICE_FLOW
+
+    @property
+    def password_first(self) -> bool:
+        """The sign-in form asks for the password: the flow needs it, or it is the preferred factor."""
+        if not self.chooses:
+            return True
+        return self.preferred_challenge is not None and STEPS[self.preferred_challenge].answer == "password"
 
 
 class Flow:
-    def __init__(self, auth: Auth, go: Callable[[str], None]):
+    def __init__(self, auth: Auth, go: Callable[[str], None], options: SignInOptions | None = None):
         self.auth = auth
+        self.options = options or SignInOptions.resolve(auth.config)
         self._go = go
         self._acting = 0
         self._lock = threading.Lock()
@@ -51,6 +117,7 @@ class Flow:
         self.contact_values: dict[str, str] = {}
         self.verifying: str | None = None  # verifyContact: the attribute a code was sent for
         self.notice: str | None = None  # an English phrase (I18n key) for the next form to show
+        self.password_refused = False  # signInPassword: Cognito ended the session on a wrong password
 
     @property
     def acting(self) -> bool:
@@ -90,12 +157,15 @@ class Flow:
 
     # ---- signing in -----------------------------------------------------------------------------
     def sign_in(self, username: str, password: str | None) -> None:
-        """With a CUSTOM_AUTH pool an empty password starts a passwordless custom challenge."""
+        """With a CUSTOM_AUTH pool an empty password starts a passwordless custom challenge; choosing the
+        first factor (USER_AUTH), the form has no password unless it is the preferred factor."""
+        options = self.options
         with self._action():
             self.username = username
-            if not password and self.auth.config.authentication_flow_type == "CUSTOM_AUTH":
+            if not password and (not options.password_first or options.login_flow == "CUSTOM_AUTH"):
                 password = None
-            result = self.auth.sign_in(username, password)
+            result = self.auth.sign_in(username, password, flow=options.login_flow,
+                                       preferred_challenge=options.preferred_challenge)
             self._after(result)
 
     def confirm_sign_in(self, code: str) -> None:
@@ -103,6 +173,32 @@ class Flow:
         with self._action():
             result = self.auth.confirm_sign_in(code)
             self._after(result)
+
+    def choose_factor(self, factor: str) -> None:
+        """signInSelectAuthFactor: the first factor the user picked (Cognito sends a code now, or the
+        password is asked next)."""
+        with self._action():
+            self._after(self.auth.confirm_sign_in(factor))
+
+    def sign_in_password(self, password: str) -> None:
+        """signInPassword: the password of the chosen factor. Cognito takes one password per session, so
+        after a refused one the next try starts a sign-in again with that factor preferred."""
+        with self._action():
+            factor = self.result.next_step if self.result else ""
+            if self.password_refused or self.auth.pending_challenge != factor:
+                result = self.auth.sign_in(self.username, password, flow=CHOICE_FLOW, preferred_challenge=factor)
+            else:
+                try:
+                    result = self.auth.confirm_sign_in(password)
+                except NotAuthorizedError:
+                    self.password_refused = True
+                    raise
+            self._after(result)
+
+    def setup_email(self, address: str) -> None:
+        """setupEmail: the address e-mail MFA codes go to; its first code is asked next."""
+        with self._action():
+            self._after(self.auth.confirm_sign_in(address))
 
     def select_mfa_type(self, mfa_type: str) -> None:
         with self._action():
@@ -150,8 +246,8 @@ class Flow:
             self.reset_code_sent = True
             self.go("forgotPassword", "Your password must be reset before you sign in")
         elif step.answer == "totp_setup" and result.totp_setup is None:
-            raise ValidationError("This pool asks for an MFA set-up other than an authenticator app, which the "
-                                  "Authenticator cannot do; set up MFA with the magics or the core")
+            self.delivery = self.totp_setup = None
+            self.go("selectMFAType")  # the method to set up, as Amplify UI's selectMfaType does
         else:
             self.delivery = result.code_delivery
             self.totp_setup = result.totp_setup if step.answer == "totp_setup" else None
@@ -174,21 +270,37 @@ class Flow:
             self.go("signedIn")
 
     # ---- signing up -----------------------------------------------------------------------------
-    def sign_up(self, username: str, password: str, attributes: Mapping[str, str] | None = None) -> None:
+    def sign_up(self, username: str, password: str | None, attributes: Mapping[str, str] | None = None) -> None:
+        """``password=None``: a passwordless user (they sign in with a one-time code)."""
         with self._action():
             self.username = username
-            result = self.auth.sign_up(username, password, dict(attributes or {}) or None)
-            if result.user_confirmed:
-                self.go("signIn", "Account created; sign in")
-            else:
+            result = self.auth.sign_up(username, password, dict(attributes or {}) or None,
+                                       auto_sign_in=self.options.auto_sign_in)
+            if not result.user_confirmed:
                 self.delivery = result.code_delivery
                 self.go("confirmSignUp")
+            elif not self._auto_sign_in():
+                self.go("signIn", "Account created; sign in")
 
     def confirm_sign_up(self, code: str) -> None:
         with self._action():
             self.auth.confirm_sign_up(self.username, code)
             self.reset()
-            self.go("signIn", "Account confirmed; sign in")
+            if not self._auto_sign_in():
+                self.go("signIn", "Account confirmed; sign in")
+
+    def _auto_sign_in(self) -> bool:
+        """Sign the confirmed user in at once, as Amplify UI does; False when the options say not to, or
+        Cognito refuses (an app client without USER_AUTH): the user then signs in on the sign-in form."""
+        if not self.options.auto_sign_in:
+            return False
+        try:
+            result = self.auth.auto_sign_in()
+        except AmplifyNbError as exc:  # announced as autoSignIn_failure by the core
+            log.info("auto sign-in refused: %s", exc)
+            return False
+        self._after(result)
+        return True
 
     def resend_sign_up(self) -> None:
         with self._action():

@@ -37,8 +37,9 @@ class SignUpView(View):
         self.login_attributes = tuple(config.username_attributes)
         # The login attribute is asked once, as the username.
         extra = [attribute_field(name) for name in config.signup_attributes if name not in self.login_attributes]
-        self.form = self.make_form([login_field(config), *new_password_fields(), *extra], "Create Account",
-                                   self.submit)
+        # A passwordless user signs in with a one-time code: no password to choose.
+        passwords = [] if self.flow.options.passwordless_sign_up else new_password_fields()
+        self.form = self.make_form([login_field(config), *passwords, *extra], "Create Account", self.submit)
         self.sign_in_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.sign_in_button]
 
@@ -49,8 +50,8 @@ class SignUpView(View):
     def submit(self, values: dict[str, str]) -> bool:
         if not self.check(self.form, values):
             return False
-        username, password = values.pop("username").strip(), values.pop("password")
-        values.pop("confirm_password")
+        username, password = values.pop("username").strip(), values.pop("password", None)
+        values.pop("confirm_password", None)
         attributes = {name: value.strip() for name, value in values.items() if value.strip()}
         if "email" in self.login_attributes and "@" in username:
             attributes.setdefault("email", username)

@@ -90,12 +90,14 @@ class SignInView(View):
 
     def __init__(self, host: Any):
         super().__init__(host)
-        config = host.auth.config
+        config, options = host.auth.config, self.flow.options
         self.set_heading("Sign in to your account")
-        # A CUSTOM_AUTH pool may sign in without a password (the custom challenge stands in for it).
+        # A CUSTOM_AUTH pool may sign in without a password (the custom challenge stands in for it); choosing
+        # the first factor, the password is asked here only when it is the preferred one.
         password = FormField("password", "Password", "password", "current-password", "Enter your Password",
-                             required=config.authentication_flow_type != "CUSTOM_AUTH")
-        self.form = self.make_form([login_field(config), password], "Sign In", self.submit)
+                             required=options.login_flow != "CUSTOM_AUTH")
+        fields = [login_field(config), *([password] if options.password_first else [])]
+        self.form = self.make_form(fields, "Sign In", self.submit)
         self.forgot_button = self.button("Forgot your password?", self.flow.to_forgot_password, primary=False)
         self.sign_up_button = self.button("Create Account", self.flow.to_sign_up, primary=False)
         self.federated_buttons: dict[str, widgets.Button] = {}
@@ -120,7 +122,7 @@ class SignInView(View):
         self.form.reset(username=self.flow.username)
 
     def submit(self, values: dict[str, str]) -> bool:
-        username, password = values["username"].strip(), values["password"]
+        username, password = values["username"].strip(), values.get("password", "")
         return self.run(self.form, lambda: self.flow.sign_in(username, password))
 
     def federated(self, provider: str, token_provider: Any) -> None:
@@ -153,7 +155,8 @@ class ConfirmSignInView(View):
 
 
 class SelectMFATypeView(View):
-    """SELECT_MFA_TYPE: which of the user's MFA methods to use for this sign-in."""
+    """SELECT_MFA_TYPE: which of the user's MFA methods to use for this sign-in; or, at an MFA_SETUP that
+    offers several, which one to set up (Amplify UI's selectMfaType serves both)."""
 
     state = "selectMFAType"
 
@@ -165,8 +168,14 @@ class SelectMFATypeView(View):
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.choice, self.error, self.spinner, self.submit_button, self.back_button]
 
+    @property
+    def setting_up(self) -> bool:
+        result = self.flow.result
+        return result is not None and STEPS[result.next_step].answer == "totp_setup"
+
     def enter(self) -> None:
         super().enter()
+        self.set_heading("Multi-Factor Authentication Setup" if self.setting_up else "Select MFA Type")
         self._options()
 
     def retranslate(self) -> None:

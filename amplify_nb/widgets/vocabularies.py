@@ -21,6 +21,9 @@ LABELS: tuple[str, ...] = (
     "Scan this QR code with your authenticator app, or enter the key below", "Change Password", "New password",
     "Enter your new password", "Confirm Password", "Please confirm your Password", "Custom Challenge", "Answer",
     "Enter your answer",
+    # choice-based sign-in and e-mail MFA set-up
+    "Choose how to sign in", "Sign In with Password", "Sign In with Email", "Sign In with SMS", "Setup Email",
+    "Enter your Email", "Multi-Factor Authentication Setup",
     # attributes
     "Name", "Given Name", "Family Name", "Middle Name", "Nickname", "Preferred Username", "Birthdate", "Address",
     "Gender", "Locale", "Picture", "Profile", "Website", "Zone Info",
@@ -42,7 +45,8 @@ LABELS: tuple[str, ...] = (
     "Invalid verification code provided, please try again.", "Invalid code provided, please request a code again.",
     "Attempt limit exceeded, please try after some time.", "Invalid session for the user, session is expired.",
     "An account with the given email already exists.", "username is empty", "password is empty", "code is empty",
-    "new_password is empty", "answer is empty", "code must be letters and digits only",
+    "new_password is empty", "answer is empty", "code must be letters and digits only", "email is empty",
+    "email must be an e-mail address", "Invalid code or auth state for the user.",
 )
 
 FR: dict[str, str] = {
@@ -111,6 +115,13 @@ FR: dict[str, str] = {
     "Password must have upper case letters": "Le mot de passe doit contenir des lettres majuscules",
     "Password must have numbers": "Le mot de passe doit contenir des chiffres",
     "Password must have special characters": "Le mot de passe doit contenir des caractères spéciaux",
+    "Choose how to sign in": "Choisissez comment vous connecter",
+    "Sign In with Password": "Se connecter avec un mot de passe", "Sign In with Email": "Se connecter par e-mail",
+    "Sign In with SMS": "Se connecter par SMS", "Setup Email": "Configurer l'e-mail",
+    "Enter your Email": "Saisissez votre adresse e-mail",
+    "Multi-Factor Authentication Setup": "Configuration de l'authentification multifacteur",
+    "email is empty": "L'adresse e-mail est vide", "email must be an e-mail address": "Saisissez une adresse e-mail",
+    "Invalid code or auth state for the user.": "Code non valide ; veuillez réessayer.",
 }
 
 DE: dict[str, str] = {
@@ -175,6 +186,14 @@ DE: dict[str, str] = {
     "Password must have upper case letters": "Das Passwort muss Großbuchstaben enthalten",
     "Password must have numbers": "Das Passwort muss Ziffern enthalten",
     "Password must have special characters": "Das Passwort muss Sonderzeichen enthalten",
+    "Choose how to sign in": "Wählen Sie, wie Sie sich anmelden",
+    "Sign In with Password": "Mit Passwort anmelden", "Sign In with Email": "Mit E-Mail anmelden",
+    "Sign In with SMS": "Mit SMS anmelden", "Setup Email": "E-Mail einrichten",
+    "Enter your Email": "Geben Sie Ihre E-Mail ein",
+    "Multi-Factor Authentication Setup": "Einrichtung der Multifaktor-Authentifizierung",
+    "email is empty": "Die E-Mail-Adresse ist leer",
+    "email must be an e-mail address": "Geben Sie eine E-Mail-Adresse ein",
+    "Invalid code or auth state for the user.": "Ungültiger Code; bitte versuchen Sie es erneut.",
 }
 
 VOCABULARIES: dict[str, dict[str, str]] = {"en": {key: key for key in LABELS}, "fr": FR, "de": DE}

@@ -2,7 +2,8 @@
 
 History goes to a temporary sqlite file with outputs logged too (what a user's ~/.ipython would hold);
 getpass and input are answered by a Keyboard; each cell's stdout, stderr and display messages (including
-update_display) are captured.
+update_display) are captured. The magics' test modules import the ``shell`` (one per module) and ``keys``
+fixtures from here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from IPython.core.interactiveshell import ExecutionResult, InteractiveShell
 from IPython.utils.capture import RichOutput, capture_output
 from traitlets.config import Config
@@ -126,3 +128,17 @@ class Keyboard:
         monkeypatch.setattr(getpass, "getpass", keys.getpass)
         monkeypatch.setattr(builtins, "input", keys.input)
         return keys
+
+
+@pytest.fixture(scope="module")
+def shell(tmp_path_factory: Any) -> Iterator[InteractiveShell]:
+    with ipython_shell(tmp_path_factory.mktemp("ipython")) as sh:
+        yield sh
+
+
+@pytest.fixture
+def keys(monkeypatch: Any) -> Iterator[Keyboard]:
+    """The keyboard; whatever a test typed must have been asked for."""
+    keys = Keyboard.install(monkeypatch)
+    yield keys
+    assert not keys.answers, f"left untyped: {keys.answers}"

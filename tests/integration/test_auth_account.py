@@ -476,8 +476,13 @@ def test_signed_in_only_methods_raise_not_authenticated_after_sign_out(sb, signe
         getattr(signed_in, method)(*args)
 
 
-def test_a_passwordless_sign_up_is_refused_by_a_pool_that_signs_in_with_passwords_only(sb, auth, events):
+def test_a_passwordless_sign_up_is_refused_by_a_pool_that_signs_in_with_passwords_only(make_sandbox, clock):
+    sb, _ = make_sandbox(clock=clock, sign_in_policy=("PASSWORD",))
+    auth = amplify_nb.Auth(sb.config, name="password-only", clock=clock)
+    events: list = []
+    stop = amplify_nb.Hub.listen("auth", events.append)
     with pytest.raises(InvalidParameterError) as caught:
         auth.sign_up("nopass@example.com", None, {"email": "nopass@example.com"})
+    stop()
     assert caught.value.code == "InvalidParameterException"
     assert events[-1]["event"] == "signUp_failure"

@@ -17,23 +17,10 @@ from amplify_nb.errors import NotAuthorizedError
 from amplify_nb.sandbox import Sandbox
 from tests.conftest import install_challenge
 
-from .ipython_shell import TYPED, Keyboard, history_text, ipython_shell, ok, run
+from .ipython_shell import TYPED, history_text, ok, run
 
 PASSWORD = "Correct-horse-1"
 CAPTCHA = "https://example.com/captcha/7.png"
-
-
-@pytest.fixture(scope="module")
-def shell(tmp_path_factory):
-    with ipython_shell(tmp_path_factory.mktemp("ipython")) as sh:
-        yield sh
-
-
-@pytest.fixture
-def keys(monkeypatch):
-    keys = Keyboard.install(monkeypatch)
-    yield keys
-    assert not keys.answers, f"left untyped: {keys.answers}"
 
 
 @pytest.fixture

@@ -16,23 +16,10 @@ import amplify_nb
 from amplify_nb.sandbox import Sandbox
 from tests.conftest import cognito_client
 
-from .ipython_shell import TYPED, Keyboard, history_text, ipython_shell, ok, run
+from .ipython_shell import TYPED, history_text, ok, run
 
 PASSWORD = "Correct-horse-1"
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-
-
-@pytest.fixture(scope="module")
-def shell(tmp_path_factory):
-    with ipython_shell(tmp_path_factory.mktemp("ipython")) as sh:
-        yield sh
-
-
-@pytest.fixture
-def keys(monkeypatch):
-    keys = Keyboard.install(monkeypatch)
-    yield keys
-    assert not keys.answers, f"left untyped: {keys.answers}"
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from amplify_nb.magics.magics import AuthMagics
 
 from .ipython_shell import ipython_shell, ok
 
-MAGICS = ("auth_configure", "auth_signin", "auth_signup", "auth_signout", "auth_credentials", "auth_session",
-          "auth_mfa", "auth_password", "auth_trace", "authenticator")
+MAGICS = ("auth_configure", "auth_signin", "auth_signup", "auth_signout", "auth_devices", "auth_credentials",
+          "auth_session", "auth_mfa", "auth_password", "auth_trace", "authenticator")
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -43,7 +43,7 @@ def readme_options() -> dict[str, set[str]]:
     return {re.match(r" `%(\w+)", cell[1]).group(1): set(re.findall(r"--[a-z][a-z-]*", cell[1])) for cell in cells}
 
 
-def test_the_extension_registers_the_ten_magics(shell):
+def test_the_extension_registers_the_eleven_magics(shell):
     ours = {name for name, method in shell.magics_manager.magics["line"].items()
             if isinstance(getattr(method, "__self__", None), AuthMagics)}
     assert ours == set(MAGICS)

@@ -13,6 +13,7 @@ from ipywidgets.widgets.widget import _instances
 
 import amplify_nb
 from amplify_nb.errors import NotAuthorizedError, ValidationError
+from amplify_nb.steps import FIRST_FACTORS
 from amplify_nb.widgets import Authenticator, Greetings, I18n, with_authenticator
 from amplify_nb.widgets.vocabularies import LABELS
 
@@ -21,10 +22,11 @@ WRONG_PASSWORD = "Wrong-horse-22"
 # The members of Cognito requests and responses that carry a password, a code, a token or a session.
 SECRET_MEMBERS = {
     "Password", "PASSWORD", "NEW_PASSWORD", "ProposedPassword", "ConfirmationCode", "UserCode", "Code",
-    "SMS_MFA_CODE", "SOFTWARE_TOKEN_MFA_CODE", "EMAIL_OTP_CODE", "ANSWER", "AccessToken", "IdToken",
+    "SMS_MFA_CODE", "SOFTWARE_TOKEN_MFA_CODE", "EMAIL_OTP_CODE", "SMS_OTP_CODE", "ANSWER", "AccessToken", "IdToken",
     "RefreshToken", "REFRESH_TOKEN", "Session", "Token", "SecretCode",
 }
-MFA_NAMES = {"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SMS", "TOTP", "EMAIL"}
+# Names an ANSWER may carry that are no secret: an MFA method, a first factor chosen at SELECT_CHALLENGE.
+MFA_NAMES = {"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SMS", "TOTP", "EMAIL", *FIRST_FACTORS}
 
 
 # ---- helpers shared with test_widget_flows.py ---------------------------------------------------------

@@ -19,8 +19,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
-def test_there_are_nine_teaching_notebooks():
-    assert [path.name[:2] for path in ALL] == [f"{n:02d}" for n in range(1, 10)]
+def test_the_teaching_notebooks_are_numbered_from_01_without_repeats():
+    numbers = [int(path.name[:2]) for path in ALL]
+    assert numbers[:9] == list(range(1, 10)) and numbers == sorted(set(numbers))
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda path: path.stem)

@@ -221,7 +221,8 @@ def test_a_new_device_is_confirmed_and_signs_in_as_itself_next_time(fake, make_a
     auth.sign_in(USER, PASSWORD, flow="USER_PASSWORD_AUTH")
     assert fake.idp.last("InitiateAuth")["AuthParameters"]["DEVICE_KEY"] == "us-east-1_dev-1"
     devices = [{"DeviceKey": "us-east-1_dev-1", "DeviceAttributes": [
-        {"Name": "device_status", "Value": "remembered"}, {"Name": "device_name", "Value": "laptop"}]}]
+        {"Name": "device_status", "Value": "valid"}, {"Name": "dev:device_remembered_status", "Value": "remembered"},
+        {"Name": "device_name", "Value": "laptop"}]}]
     fake.idp.script("ListDevices", {"Devices": devices})
     listed = auth.fetch_devices()
     assert [(d.key, d.name, d.remembered) for d in listed] == [("us-east-1_dev-1", "laptop", True)]

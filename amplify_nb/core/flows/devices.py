@@ -18,11 +18,12 @@ from ..session import SessionState
 from ..tokens import Tokens
 from ..userpool import DeviceSecret
 
-__all__ = ["Device", "DeviceList", "confirm_new", "device_sign_in", "fetch", "forget", "remember", "store"]
+__all__ = ["Device", "DeviceList", "confirm_new", "device_sign_in", "fetch", "forget", "remember", "store",
+           "this_device"]
 
 
 def store(state: SessionState) -> DeviceStore:
-    return DeviceStore(state.storage, state.name, state.config.user_pool_client_id)
+    return DeviceStore(state.storage, state.name, state.config.storage_scope)
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class Device:
 
     @classmethod
     def from_cognito(cls, item: dict[str, Any]) -> Device:
+        # Cognito's device attributes: device_status is "valid"; whether it is remembered is its own attribute.
         attributes = {a["Name"]: a.get("Value") for a in item.get("DeviceAttributes") or []}
-        status = attributes.get("device_status")
+        status = attributes.get("dev:device_remembered_status")
         return cls(item["DeviceKey"], attributes.get("device_name"),
                    None if status is None else status == "remembered", item.get("DeviceCreateDate"),
                    item.get("DeviceLastAuthenticatedDate"), attributes.get("last_ip_used"))
@@ -98,6 +100,13 @@ def _this_device(state: SessionState, tokens: Tokens) -> str:
         raise ValidationError("This session has no device of its own: the pool does not track devices, or "
                               "sign-in has not confirmed one", field="device_key")
     return secret.key
+
+
+def this_device(state: SessionState) -> str | None:
+    """The key of the device this session signed in as (None: no device of its own)."""
+    tokens = state.tokens()
+    secret = store(state).find(tokens.username) if tokens else None
+    return secret.key if secret else None
 
 
 def remember(state: SessionState) -> None:

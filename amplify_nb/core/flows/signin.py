@@ -159,7 +159,11 @@ def confirm_sign_in(state: SessionState, code: Any, mfa_type: str | None = None)
             return SignInResult(False, factor, pending.login_id, available_challenges=pending.available)
         return respond(state, answers, expected=(current.name,))
     if current.answer == "password":
-        response = user_auth.answer_password(state, pending, code)
+        try:
+            response = user_auth.answer_password(state, pending, code)
+        except NotAuthorizedError:
+            state.pending = None  # a wrong password ends Cognito's session: the sign-in starts again
+            raise
         return next_step(state, response, pending.login_id)
     if current.answer == "email_address":
         return respond(state, mfa_setup.email_answer(current, code), expected=(current.name,))
