@@ -7,10 +7,12 @@ and with mode 0600, and refuses to read or overwrite a file it did not write.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -87,8 +89,10 @@ class FileStorage:
     ``FileStorage(directory, name)`` keeps ``<directory>/<name>.json``; the default directory is
     ``$AMPLIFY_NB_HOME`` or ``~/.amplify_nb``. A corrupt or foreign file raises StorageError and is
     never overwritten, so no one loses a file by pointing a session at the wrong path. Reads are served
-    from a cached copy (``sync()`` drops it); every write re-reads the file first, so a write keeps
-    what another writer added in between.
+    from a cached copy (``sync()`` drops it); every write re-reads the file first under a lock that other
+    processes honour too (``<name>.json.lock`` beside it, filelock, mode 0600), so a write keeps what
+    another writer added in between, in this process or another (two kernels, a kernel and
+    ``amplify-nb credential-process``), and a sign-out is never undone by a writer that read before it.
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, name: str = "default"):
@@ -99,6 +103,23 @@ class FileStorage:
         self.path = base / f"{name}.json"
         self._lock = _file_lock(self.path)
         self._items: dict[str, str] | None = None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[dict[str, str]]:
+        """Read-modify-write as one step for every process: this process's lock, then the file's."""
+        import filelock
+
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                lock = filelock.FileLock(f"{self.path}.lock", mode=0o600)
+                lock.acquire()
+            except OSError as exc:
+                raise StorageError(f"Cannot lock token file {self.path}: {exc.__class__.__name__}") from None
+            try:
+                yield self._reload()
+            finally:
+                lock.release()
 
     def _load(self) -> dict[str, str]:
         if self._items is not None:
@@ -146,8 +167,8 @@ class FileStorage:
             raise
 
     def set_item(self, key: str, value: str) -> None:
-        with self._lock:
-            self._reload()[key] = value
+        with self._writing() as items:
+            items[key] = value
             self._save()
 
     def get_item(self, key: str) -> str | None:
@@ -155,13 +176,12 @@ class FileStorage:
             return self._load().get(key)
 
     def remove_item(self, key: str) -> None:
-        with self._lock:
-            if self._reload().pop(key, None) is not None:
+        with self._writing() as items:
+            if items.pop(key, None) is not None:
                 self._save()
 
     def clear(self) -> None:
-        with self._lock:
-            self._reload()  # refuses (StorageError) a corrupt or foreign file rather than blanking it
+        with self._writing():  # the read refuses (StorageError) a corrupt or foreign file rather than blank it
             self._items = {}
             self._save()
 

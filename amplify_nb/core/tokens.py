@@ -71,6 +71,14 @@ class Tokens:
                 f"access_token={mask(self.access_token)}, refresh_token={mask(self.refresh_token)})")
 
 
+def _seconds(claims: Mapping[str, Any], name: str, token_use: str, now: float) -> float:
+    """A NumericDate claim as seconds (an absent iat or nbf: now); anything else is an invalid token."""
+    value = claims.get(name, now)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NotAuthorizedError(f"The {token_use} token's {name} is not a number", code="InvalidToken")
+    return float(value)
+
+
 class TokenVerifier:
     """Verifies Cognito JWTs for one user pool and app client."""
 
@@ -122,10 +130,13 @@ class TokenVerifier:
         if token_use == "access" and claims.get("client_id") != self._config.user_pool_client_id:
             raise NotAuthorizedError("The access token was issued to another app client", code="InvalidToken")
         now = self._clock()
-        if not allow_expired and now > float(claims["exp"]) + self._leeway:
+        exp, iat, nbf = (_seconds(claims, name, token_use, now) for name in ("exp", "iat", "nbf"))
+        if not allow_expired and now > exp + self._leeway:
             raise NotAuthorizedError(f"The {token_use} token has expired", code="TokenExpired")
-        if float(claims.get("iat", now)) > now + self._leeway:
+        if iat > now + self._leeway:
             raise NotAuthorizedError(f"The {token_use} token was issued in the future", code="InvalidToken")
+        if nbf > now + self._leeway:
+            raise NotAuthorizedError(f"The {token_use} token is not valid yet (nbf)", code="InvalidToken")
         return dict(claims)
 
     def tokens(self, result: Mapping[str, Any], previous: Tokens | None = None) -> Tokens:

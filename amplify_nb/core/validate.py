@@ -15,6 +15,7 @@ from ..errors import ValidationError
 __all__ = ["answer", "attribute_list", "attributes", "code", "password", "username"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CODE_SEPARATORS = re.compile(r"[\s-]+")
 
 
@@ -27,6 +28,8 @@ def _text(value: Any, field: str, max_len: int) -> str:
         raise ValidationError(f"{field} is longer than {max_len} characters", field=field)
     if _CONTROL.search(value):
         raise ValidationError(f"{field} contains control characters", field=field)
+    if _SURROGATE.search(value):  # a lone surrogate cannot be encoded: refuse it here, not as a raw error later
+        raise ValidationError(f"{field} contains characters that are not valid Unicode text", field=field)
     return value
 
 

@@ -370,6 +370,7 @@ BAD_TEXT = {
     "empty": "",
     "whitespace": "   \t ",
     "control": "Secret\x00Value-1",
+    "lone surrogate": "Secret-\udcff-Value-1",  # an undecodable byte from an env var: refused, never a raw error
     "newline": "Secret\nValue-1",
 }
 BAD_USERNAMES = [*BAD_TEXT.values(), "u" * 129, " ada@example.com", None, 42]

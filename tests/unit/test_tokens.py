@@ -309,3 +309,17 @@ def test_refresh_is_due_min_300_or_a_quarter_of_the_lifetime_before_expiry(lifet
     assert not tokens.refresh_due(expires - margin - 1)
     assert tokens.refresh_due(expires - margin)
     assert tokens.refresh_due(expires + 10)
+
+
+# ---- claims that are not what they claim to be (issue 13) ---------------------------------------
+def test_a_token_not_valid_yet_is_refused(verifier, keys):
+    token = keys["a"].sign(id_claims(nbf=int(NOW + 600)))
+    assert "not valid yet" in str(refused(verifier, token, "id"))
+    assert verifier.verify(keys["a"].sign(id_claims(nbf=int(NOW - 5))), "id")["sub"] == "9f1c-sub"
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat", "nbf"])
+@pytest.mark.parametrize("value", ["soon", [1], True], ids=["text", "list", "bool"])
+def test_a_date_claim_that_is_not_a_number_is_an_invalid_token_not_a_raw_error(verifier, keys, claim, value):
+    token = keys["a"].sign(id_claims(**{claim: value}))
+    refused(verifier, token, "id")
