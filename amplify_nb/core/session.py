@@ -106,6 +106,7 @@ class SessionState:
         self._tokens: Tokens | None = None
         self._loaded = False
         self._retry_refresh_at = 0.0
+        self._refresh_failure: tuple[float, NetworkError] | None = None  # (until, the error) for expired tokens
 
     @property
     def storage_key(self) -> str:
@@ -146,6 +147,7 @@ class SessionState:
         with self.lock:
             self.storage.set_item(self.storage_key, tokens.to_json())
             self._tokens, self._loaded = tokens, True
+            self._refresh_failure = None
 
     def forget(self) -> None:
         """Drop tokens and any pending challenge, here and in storage."""
@@ -168,13 +170,22 @@ class SessionState:
         if not force_refresh and (not tokens.refresh_due(now)
                                   or (now < self._retry_refresh_at and now < tokens.expires_at)):
             return tokens  # fresh enough, or Cognito was unreachable a moment ago and these still work
+        self._unreachable_a_moment_ago(now)
         with self.refresh_lock:
             current = self.require_tokens()  # another thread may have refreshed while this one waited
             if current is not tokens and not current.refresh_due(self.clock()):
                 return current
             if not force_refresh and not current.refresh_due(self.clock()):
                 return current
+            self._unreachable_a_moment_ago(self.clock())  # the thread before this one just found it so
             return self._refresh(current)
+
+    def _unreachable_a_moment_ago(self, now: float) -> None:
+        """Expired tokens and Cognito unreachable a moment ago: say so at once instead of every waiting
+        thread paying its own connection timeout (they would each retry, one after another)."""
+        failure = self._refresh_failure
+        if failure is not None and now < failure[0]:
+            raise failure[1]
 
     def _refresh(self, tokens: Tokens) -> Tokens:
         if not tokens.refresh_token:
@@ -199,9 +210,10 @@ class SessionState:
                 "elsewhere); sign in again", code=exc.code, request_id=exc.request_id) from None
         except NetworkError as exc:
             self.emit("tokenRefresh_failure", message=str(exc))
+            self._retry_refresh_at = self.clock() + REFRESH_RETRY_SECONDS
             if self.clock() < tokens.expires_at:
-                self._retry_refresh_at = self.clock() + REFRESH_RETRY_SECONDS
                 return tokens  # still valid: keep working, try again after a pause
+            self._refresh_failure = (self._retry_refresh_at, exc)
             raise
         except AmplifyNbError as exc:
             self.emit("tokenRefresh_failure", message=str(exc))

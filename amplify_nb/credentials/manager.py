@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 from ..core.session import CoreSession
 from ..core.storage import storage_key
-from ..errors import AmplifyNbError, NetworkError, NotAuthenticatedError
+from ..errors import AmplifyNbError, LimitExceededError, NetworkError, NotAuthenticatedError
 from .federation import Federation
 from .identity import IdentityPool, Login
 
@@ -33,6 +33,10 @@ def refresh_windows(lifetime: float) -> tuple[float, float]:
     scaled down for short ones so that they are not refreshed on every call."""
     advisory = min(MAX_ADVISORY_WINDOW, lifetime / 4)
     return advisory, min(10 * 60.0, advisory * 2 / 3)
+
+
+# Failures that say "not now" rather than "no": credentials still usable are kept through them.
+_PASSING = (NetworkError, LimitExceededError)
 
 
 @dataclass(frozen=True)
@@ -120,28 +124,31 @@ class CredentialsManager:
         return "guest" if tokens is None else f"{self._provider}:{tokens.sub}"
 
     def get(self) -> AwsCredentials:
-        login = self.login()
+        # Who asks, without a network call: the back-off below is checked before anything may reach
+        # Cognito (login() can refresh the user's tokens), so waiting threads do not each try again.
+        key = self.login_key()
         if not self._stored_loaded:
             self._load_stored()
         now = self.state.clock()
         current = self._current
-        if current is not None and self._current_key == login.key and not current.due(now):
+        if current is not None and self._current_key == key and not current.due(now):
             return current
         with self._lock:
             now = self.state.clock()
             current = self._current
-            if current is not None and self._current_key == login.key and not current.due(now):
+            if current is not None and self._current_key == key and not current.due(now):
                 return current  # another thread refreshed while this one waited
-            # As botocore does in its advisory window: an unreachable Cognito keeps still-usable credentials.
-            keep = current if current is not None and self._current_key == login.key and current.usable(now) else None
+            # As botocore does in its advisory window: an unreachable or throttling Cognito keeps
+            # still-usable credentials.
+            keep = current if current is not None and self._current_key == key and current.usable(now) else None
             failure = self._failure
-            if failure is not None and failure[0] == login.key and now < failure[1]:
-                if keep is not None and isinstance(failure[2], NetworkError):
+            if failure is not None and failure[0] == key and now < failure[1]:
+                if keep is not None and isinstance(failure[2], _PASSING):
                     return keep
                 raise failure[2]
             try:
-                return self._refresh(login, now)
-            except NetworkError:
+                return self._refresh(self.login(), now)
+            except _PASSING:
                 if keep is None:
                     raise
                 return keep
