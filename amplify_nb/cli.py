@@ -76,11 +76,11 @@ def _provision(sandbox) -> None:
 
 
 def _factors(text: str) -> tuple[str, ...]:
-    from .sandbox.models import FIRST_FACTORS
+    from .sandbox.models import POLICY_FACTORS
 
     factors = tuple(part.strip().upper() for part in text.split(",") if part.strip())
-    if not factors or any(f not in FIRST_FACTORS for f in factors):
-        raise argparse.ArgumentTypeError(f"one or more of {','.join(FIRST_FACTORS)}, comma-separated")
+    if not factors or any(f not in POLICY_FACTORS for f in factors):
+        raise argparse.ArgumentTypeError(f"one or more of {','.join(POLICY_FACTORS)}, comma-separated")
     return factors
 
 

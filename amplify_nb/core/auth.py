@@ -31,6 +31,7 @@ _registry: dict[str, UserPoolAuth] = {}
 _registry_lock = threading.Lock()
 
 
+_tracing = threading.local()  # per thread: the sessions whose public method is running (see operation)
 P = ParamSpec("P")
 R = TypeVar("R")
 S = TypeVar("S", bound="UserPoolAuth")
@@ -50,8 +51,13 @@ def operation(failure: str | None = None, who: Callable[..., str | None] | None 
         def run(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
             with self._op_lock if locked else contextlib.nullcontext():
                 client = self._state.client
+                # A public method called by another (fetch_auth_session's current_credentials) records into
+                # the caller's trace: the trace is the outermost call's, all of it.
+                outermost = id(self) not in _tracing.__dict__.setdefault("auths", set())
                 previous = client.trace
-                client.new_trace()
+                if outermost:
+                    client.new_trace()
+                    _tracing.auths.add(id(self))
                 login = who(self, *args, **kwargs) if who is not None else None
                 try:
                     return method(self, *args, **kwargs)
@@ -62,8 +68,10 @@ def operation(failure: str | None = None, who: Callable[..., str | None] | None 
                         self._state.emit(failure, {"username": login}, str(exc))
                     raise
                 finally:
-                    if not len(client.trace):
-                        client.trace = previous
+                    if outermost:
+                        _tracing.auths.discard(id(self))
+                        if not len(client.trace):
+                            client.trace = previous
         return cast("Method[S, P, R]", run)
     return wrap
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "FIRST_FACTORS",
     "MFA_TYPES",
+    "POLICY_FACTORS",
     "STANDARD_ATTRIBUTES",
     "AppClient",
     "AuthSession",
@@ -40,7 +40,8 @@ STANDARD_ATTRIBUTES = {
 }
 MFA_TYPES = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP")
 # A pool's AllowedFirstAuthFactors (SignInPolicy) that the sandbox can run; WEB_AUTHN (passkeys) is out of scope.
-FIRST_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP")
+# Not the client's FIRST_FACTORS (amplify_nb.steps): here PASSWORD allows both PASSWORD and PASSWORD_SRP.
+POLICY_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP")
 
 
 @dataclass

@@ -28,7 +28,7 @@ from .federation import FederationIssuer
 from .identity import Call, IdentityPool, IdentityService, Login, amr_for
 from .keys import KeyRing
 from .mfa import new_totp_secret
-from .models import FIRST_FACTORS, AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
+from .models import POLICY_FACTORS, AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
 from .ops_account import new_user
 from .s3_gate import S3Gate
 from .server import Endpoint, SandboxApp, moto_application
@@ -376,9 +376,9 @@ class Sandbox:
 def _checked_policy(factors: Iterable[str]) -> tuple[str, ...]:
     """The pool's AllowedFirstAuthFactors: known factors only, at least one (WEB_AUTHN is out of scope)."""
     policy = tuple(dict.fromkeys(str(f).upper() for f in factors))
-    unknown = [f for f in policy if f not in FIRST_FACTORS]
+    unknown = [f for f in policy if f not in POLICY_FACTORS]
     if not policy or unknown:
-        raise ValueError(f"sign_in_policy takes one or more of {', '.join(FIRST_FACTORS)}, not {list(factors)!r}")
+        raise ValueError(f"sign_in_policy takes one or more of {', '.join(POLICY_FACTORS)}, not {list(factors)!r}")
     return policy
 
 

@@ -74,6 +74,12 @@ class Theme(Mapping[str, str]):
         button.layout.margin = f"{self['spacing']} 0 0 0"
         return button
 
+    def outlined(self, button: Any) -> Any:
+        """A secondary button that is a choice of its own (a provider, a first factor): full width, framed."""
+        button.layout.width = "100%"
+        button.layout.border = f"1px solid {self['border_color']}"
+        return button
+
     def field(self, field: Any) -> Any:
         field.style.text_color = self["text_color"]
         field.style.font_size = self["font_size"]

@@ -54,11 +54,9 @@ class SelectAuthFactorView(_StepView):
     def __init__(self, host: Any):
         super().__init__(host)
         self.factors: dict[str, str] = {}  # kind -> the factor its button picks, for the current result
-        self.factor_buttons = {kind: self.button(key, lambda kind=kind: self.choose(kind), primary=False)
+        self.factor_buttons = {kind: self.theme.outlined(self.button(key, lambda kind=kind: self.choose(kind),
+                                                                     primary=False))
                                for kind, key in FACTOR_LABELS.items()}
-        for button in self.factor_buttons.values():
-            button.layout.width = "100%"
-            button.layout.border = f"1px solid {self.theme['border_color']}"
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
 
     def enter(self) -> None:

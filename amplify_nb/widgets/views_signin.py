@@ -105,9 +105,7 @@ class SignInView(View):
             key = PROVIDER_LABELS.get(provider.lower(), "Sign In with {provider}")
             button = self.button(key, lambda p=provider, t=token_provider: self.federated(p, t), primary=False,
                                  **({} if provider.lower() in PROVIDER_LABELS else {"provider": provider}))
-            button.layout.width = "100%"
-            button.layout.border = f"1px solid {self.theme['border_color']}"
-            self.federated_buttons[provider] = button
+            self.federated_buttons[provider] = self.theme.outlined(button)
         federated: list[widgets.Widget] = list(self.federated_buttons.values())
         if federated:
             self.divider = self.theme.text(self.label(widgets.Label(), "value", "or"))

@@ -126,3 +126,16 @@ def test_a_custom_challenge_traces_each_answer(make_sandbox, clock):
     call("send_custom_challenge_answer", "41")
     call("send_custom_challenge_answer", "42")
     assert call.auth.is_signed_in
+
+
+def test_a_method_that_calls_others_traces_all_of_its_calls(clock):
+    """fetch_auth_session refreshes the tokens, then fetches credentials: one trace holds both."""
+    from amplify_nb.sandbox import Sandbox
+
+    with Sandbox(clock=clock) as sb:  # with the identity pool (moto): credentials too
+        call = Witness(sb, amplify_nb.Auth(sb.config, name="session", clock=clock))
+        call("sign_in", sb.demo_username, sb.demo_password)
+        clock.advance(3600)  # the tokens are due
+        session = call("fetch_auth_session")
+        assert session.credentials is not None and session.user_sub
+        assert [op for op, _ in call.checked[-1][1]] == ["InitiateAuth", "GetId", "GetCredentialsForIdentity"]

@@ -20,7 +20,8 @@ from .srp import srp_verify
 
 __all__ = ["answer_password", "choose_factor", "initiate", "preferred_factor"]
 
-_PASSWORD_FACTORS = ("PASSWORD", "PASSWORD_SRP")
+# The first factors a password answers (the others send a code), as the step table says.
+_PASSWORD_FACTORS = tuple(name for name in FIRST_FACTORS if STEPS[name].answer == "password")
 
 
 def preferred_factor(preferred: Any, password: str | None) -> str | None:
