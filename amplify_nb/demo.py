@@ -18,11 +18,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 __all__ = ["CELL_TIMEOUT", "QUICKSTART", "execute_notebook", "free_port", "jupyterlab_command", "notebooks_dir",
-           "printed_text", "run_headless", "run_jupyterlab", "start_sandbox", "write_lab_setting"]
+           "printed_text", "run_headless", "run_jupyterlab", "start_sandbox", "with_token", "write_lab_setting"]
 
 QUICKSTART = "01_quickstart.ipynb"
 CELL_TIMEOUT = 180
@@ -42,17 +43,24 @@ def write_lab_setting(settings_dir: Path, plugin: str, values: dict[str, Any]) -
     path.write_text(json.dumps(values))
 
 
-def jupyterlab_command(root: Path, port: int, token: str, workdir: Path) -> list[str]:
+def jupyterlab_command(root: Path, port: int, workdir: Path) -> list[str]:
     """JupyterLab on 127.0.0.1 serving ``root``, with settings and workspaces of its own under ``workdir``
-    (lab-settings/, where the news question is already answered: no toast over the notebook)."""
+    (lab-settings/, where the news question is already answered: no toast over the notebook). Its token is
+    given by ``with_token`` in the environment, not here: a command line is readable by every local user."""
     settings = workdir / "lab-settings"
     write_lab_setting(settings, "@jupyterlab/apputils-extension:notification",
                       {"fetchNews": "false", "checkForUpdates": False})
     return [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+            f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True",
             "--ServerApp.port_retries=0",  # the URL printed names this port: never a silent move to another
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]
+
+
+def with_token(env: Mapping[str, str], token: str) -> dict[str, str]:
+    """The environment of a Jupyter server whose token is ``token``: JUPYTER_TOKEN, which only the server's
+    own user can read (/proc/<pid>/environ is 0400), unlike its command line."""
+    return {**env, "JUPYTER_TOKEN": token}
 
 
 def notebooks_dir() -> Path:
@@ -138,10 +146,11 @@ def run_jupyterlab(port: int) -> int:
         print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{QUICKSTART}?token={token}", flush=True)
         print(f"  the notebooks are a copy in {folder}, removed when the demo stops", flush=True)
         print("  press Ctrl+C to stop both", flush=True)
-        command = [*jupyterlab_command(folder, port, token, Path(work)), f"--LabApp.default_url=/lab/tree/{QUICKSTART}"]
+        command = [*jupyterlab_command(folder, port, Path(work)), f"--LabApp.default_url=/lab/tree/{QUICKSTART}"]
         log_path = Path(work) / "jupyterlab.log"
         with log_path.open("wb") as log:  # JupyterLab's chatter stays out of the demo's few lines
-            lab = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our interpreter)
+            lab = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,  # noqa: S603 (our interpreter)
+                                   env=with_token(os.environ, token))
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())

@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import ConfigurationError
 from .configure import read_v5, read_v6
 from .describe import describe_config
+from .files import FileRefused, load_json, read_small_file
 from .gen1 import read_flat, read_native
 from .gen2 import read_outputs
 from .js_literal import ConfigurationWarning, SkippedValue, parse_aws_exports
@@ -74,15 +75,14 @@ def load_config(source: Any = None) -> AuthConfig:
 def _from_path(path: Path) -> AuthConfig:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: editors on Windows write a BOM
+        text = read_small_file(path, encoding="utf-8-sig")  # -sig: editors on Windows write a BOM
+        if path.suffix in (".js", ".mjs", ".cjs", ".ts"):
+            return from_mapping(parse_aws_exports(text, name), name)
+        data = load_json(text)
     except FileNotFoundError:
         raise ConfigurationError("Configuration file not found", source=name) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"Configuration file unreadable: {exc.__class__.__name__}", source=name) from None
-    if path.suffix in (".js", ".mjs", ".cjs", ".ts"):
-        return from_mapping(parse_aws_exports(text, name), name)
-    try:
-        data = json.loads(text)
+    except FileRefused as exc:
+        raise ConfigurationError(f"Configuration file refused: {exc}", source=name) from None
     except json.JSONDecodeError as exc:
         raise ConfigurationError(f"Not valid JSON (line {exc.lineno}, column {exc.colno})", source=name) from None
     if not isinstance(data, dict):

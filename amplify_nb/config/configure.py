@@ -29,7 +29,7 @@ def read_v5(root: Section, auth: Section) -> AuthConfig:
     region = auth.require("region", REGION)
     identity_pool_id = auth.text("identityPoolId", form=IDENTITY_POOL)
     pool_id, client_id = user_pool(auth, "userPoolId", "userPoolWebClientId", identity_pool_id)
-    handlers, fallback = auth.value("refreshHandlers", Mapping), custom.value("refresh_handlers", Mapping)
+    handlers = _handlers(auth, "refreshHandlers") or _handlers(custom, "refresh_handlers")
     s3 = root.dig("Storage", "AWSS3")
     return AuthConfig(
         region=region, source=root.reading.source, user_pool_id=pool_id, user_pool_client_id=client_id,
@@ -43,7 +43,7 @@ def read_v5(root: Section, auth: Section) -> AuthConfig:
         client_metadata={name: str(value) for name, value in metadata.data.items()},
         cookie_storage=_cookie_storage(auth.section("cookieStorage")) if auth.has("cookieStorage") else None,
         endpoints=endpoints(custom),
-        refresh_handlers=dict(handlers or fallback or {}),
+        refresh_handlers=handlers,
         **storage(s3.text("bucket"), s3.text("region", form=REGION)),
     )
 
@@ -55,7 +55,7 @@ def read_v6(root: Section, cognito: Section) -> AuthConfig:
     identity_pool_id = cognito.text("identityPoolId", form=IDENTITY_POOL)
     pool_id, client_id = user_pool(cognito, "userPoolId", "userPoolClientId", identity_pool_id)
     region = (pool_id or identity_pool_id or "").split("_" if pool_id else ":", 1)[0]
-    if not REGION[0].match(region):
+    if not REGION[0].fullmatch(region):
         key = "userPoolId" if pool_id else "identityPoolId"
         raise cognito.error(f"Malformed value {pool_id or identity_pool_id!r} (expected "
                             f"{POOL_ID[1] if pool_id else IDENTITY_POOL[1]}: v6 reads the region from it)", key)
@@ -65,7 +65,7 @@ def read_v6(root: Section, cognito: Section) -> AuthConfig:
     hosted_ui = oauth(oauth_section, _V6_OAUTH, _v6_providers(oauth_section))
     attributes = cognito.section("userAttributes")
     s3 = root.dig("Storage", "S3")
-    handlers = custom.value("refresh_handlers", Mapping) or {}
+    handlers = _handlers(custom, "refresh_handlers")
     return AuthConfig(
         region=region, source=root.reading.source, user_pool_id=pool_id, user_pool_client_id=client_id,
         client_secret=custom.text("user_pool_client_secret"),
@@ -87,9 +87,20 @@ def read_v6(root: Section, cognito: Section) -> AuthConfig:
         groups=groups(cognito.sections("groups")),
         endpoints=endpoints(custom, {"cognito-idp": cognito.text("userPoolEndpoint", form=URL),
                                      "cognito-identity": cognito.text("identityPoolEndpoint", form=URL)}),
-        refresh_handlers=dict(handlers),
+        refresh_handlers=handlers,
         **_v6_storage(s3),
     )
+
+
+def _handlers(section: Section, key: str) -> dict[str, Any]:
+    """Federated refresh handlers, each checked callable now rather than failing when a token is due."""
+    handlers = dict(section.value(key, Mapping) or {})
+    for provider, handler in handlers.items():
+        if not callable(handler):
+            raise section.error(f"The refresh handler for {provider!r} is a {type(handler).__name__}, not a "
+                                "function (called with no arguments, it returns {'token': ..., 'expires_at': ...})",
+                                f"{key}.{provider}")
+    return handlers
 
 
 def _cookie_storage(section: Section) -> CookieStorage:

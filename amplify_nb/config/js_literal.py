@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigurationError
+from .files import MAX_DEPTH, FileRefused, check_depth
 
 __all__ = ["ConfigurationWarning", "SkippedValue", "parse_aws_exports"]
 
@@ -209,7 +210,12 @@ def parse_aws_exports(text: str, source: str = "aws-exports.js") -> dict[str, An
     each announced by a ConfigurationWarning naming its key and line."""
     parser = _Parser(text, source)
     parser.start()
-    data = parser.object("")
+    try:
+        data = parser.object("")
+        check_depth(data)
+    except (RecursionError, FileRefused):
+        raise ConfigurationError(f"Configuration refused: nested more than {MAX_DEPTH} levels deep",
+                                 source=source) from None
     for path, skipped in parser.skipped:
         warnings.warn(f"{source} line {skipped.line}: {path} is an expression, not a literal "
                       f"({skipped.expression}); amplify_nb does not run the file, so it is skipped",

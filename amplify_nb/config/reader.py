@@ -87,7 +87,7 @@ class Section:
             return None
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.error(f"Expected {expected}, got {type(value).__name__}", key)
-        if form is not None and not form[0].match(value):
+        if form is not None and not form[0].fullmatch(value):  # fullmatch: "$" would let a final newline in
             raise self.error(f"Malformed value {value!r} (expected {form[1]})", key)
         return value
 

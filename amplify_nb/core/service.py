@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..config import AuthConfig
-from ..errors import NetworkError, service_error
+from ..errors import NetworkError, ValidationError, service_error
 from .trace import Trace, TraceEntry, redact, redact_challenge_parameters, wire_logs_redacted
 from .transport import ClientFactory, unsigned_client
 
@@ -48,7 +48,7 @@ class ServiceClient:
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Call one operation (boto3's snake_case method is derived from the API name), typed errors out."""
         from botocore import xform_name
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
         method = getattr(self.boto, xform_name(operation))
         challenge = params.get("ChallengeName")
@@ -63,6 +63,9 @@ class ServiceClient:
             request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
             raise service_error(code, error.get("Message") or code, request_id=request_id,
                                 operation=operation) from None
+        except ParamValidationError as exc:  # refused before anything was sent: a bad argument, not the network
+            self._record(operation, "ValidationError", challenge, params, {}, started)
+            raise ValidationError(f"{operation} refused its parameters: {_first_line(exc)}") from None
         except BotoCoreError as exc:
             self._record(operation, "NetworkError", challenge, params, {}, started)
             raise NetworkError(f"Cannot reach {self.label} at {self.endpoint} ({type(exc).__name__})") from None
@@ -76,3 +79,9 @@ class ServiceClient:
         self.trace_source().add(TraceEntry(operation, outcome, challenge, redact(params),
                                            redact_challenge_parameters(public),
                                            (time.perf_counter() - started) * 1000))
+
+
+def _first_line(error: Exception) -> str:
+    """The first problem botocore found, naming the parameter, without the value it quotes (a password's)."""
+    lines = [line.strip() for line in str(error).splitlines()[1:] if line.strip()]
+    return lines[0].split(", value:", 1)[0] if lines else type(error).__name__

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, cast, runtime_checkable
 
+from ..config.files import FileRefused, load_json, read_small_file
 from ..errors import StorageError
 
 __all__ = ["FileStorage", "MemoryStorage", "Storage", "check_storage", "storage_key"]
@@ -99,6 +101,8 @@ class FileStorage:
         if (not isinstance(name, str) or not name or name.startswith(".") or "\0" in name
                 or any(sep and sep in name for sep in (os.sep, os.altsep, "/"))):
             raise StorageError(f"Invalid session name for a storage file: {name!r} (expected a plain file name)")
+        if directory is not None and not isinstance(directory, (str, os.PathLike)):
+            raise StorageError(f"FileStorage's directory must be a path, not {type(directory).__name__}")
         base = Path(directory or os.environ.get("AMPLIFY_NB_HOME") or Path.home() / ".amplify_nb").expanduser()
         self.path = base / f"{name}.json"
         self._lock = _file_lock(self.path)
@@ -117,22 +121,48 @@ class FileStorage:
             except OSError as exc:
                 raise StorageError(f"Cannot lock token file {self.path}: {exc.__class__.__name__}") from None
             try:
+                self._remove_stale_temp_files()
                 yield self._reload()
             finally:
                 lock.release()
 
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a writer killed mid-write left behind (every writer writes under the lock held now, so
+        none is another writer's file in progress)."""
+        for temp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def _check_file(self) -> None:
+        """Refuse a token file another user could have written or swapped: a symlink, a file owned by
+        someone else, or one that group or others may write (tokens are read back from it)."""
+        try:
+            info = self.path.lstat()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"Cannot read token file {self.path}: {exc.__class__.__name__}") from None
+        if stat.S_ISLNK(info.st_mode):
+            raise StorageError(f"Token file {self.path} is a symbolic link; refusing to follow it (remove the link, "
+                               "or point AMPLIFY_NB_HOME at a directory of your own)")
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise StorageError(f"Token file {self.path} belongs to another user (uid {info.st_uid}); refusing to "
+                               "use it (move it away, or point AMPLIFY_NB_HOME at a directory of your own)")
+        if info.st_mode & 0o022:
+            raise StorageError(f"Token file {self.path} may be written by group or others (mode "
+                               f"{stat.S_IMODE(info.st_mode):o}); refusing to use it: run chmod 600 on it")
+
     def _load(self) -> dict[str, str]:
         if self._items is not None:
             return self._items
+        self._check_file()
         try:
-            raw = self.path.read_text(encoding="utf-8")
+            data = load_json(read_small_file(self.path))
         except FileNotFoundError:
             self._items = {}
             return self._items
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StorageError(f"Cannot read token file {self.path}: {exc.__class__.__name__}") from None
-        try:
-            data = json.loads(raw)
+        except FileRefused as exc:
+            raise StorageError(f"Token file {self.path} refused: {exc}; move it away to start over") from None
         except json.JSONDecodeError:
             raise StorageError(f"Token file {self.path} is corrupt (not JSON); move it away to start over") from None
         if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("items"), dict):

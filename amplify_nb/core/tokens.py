@@ -2,7 +2,13 @@
 
 Every token received is verified before it is trusted or stored: RS256 signature against the pool's
 JWKS (fetched once, cached, fetched again for an unknown key id), ``iss``, ``aud`` / ``client_id``,
-``token_use``, and ``exp`` with a small leeway for clock skew, all against one injectable clock.
+``token_use``, and ``exp`` / ``iat`` / ``nbf`` with a small leeway, all against one injectable clock.
+
+Clock skew: a laptop's clock can be minutes off Cognito's. A token just issued carries Cognito's own time
+(``iat``), so the offset between the two clocks is measured on every fresh token (up to MAX_SKEW either
+way) and kept with the tokens: every expiry decision about them (valid? refresh due?) is made in
+Cognito's time, and a clock 5 minutes behind neither refuses a fresh token as "issued in the future" nor
+lets an expired one pass.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from typing import Any
 from ..config import AuthConfig
 from ..errors import NetworkError, NotAuthorizedError, StorageError
 
-__all__ = ["MAX_REFRESH_MARGIN", "Clock", "TokenVerifier", "Tokens", "mask"]
+__all__ = ["MAX_REFRESH_MARGIN", "MAX_SKEW", "Clock", "TokenVerifier", "Tokens", "mask"]
 
 Clock = Callable[[], float]
 system_clock: Clock = time.time
 
 # Refresh this long before expiry: 5 minutes, or a quarter of a short lifetime (test pools use 60 s).
 MAX_REFRESH_MARGIN = 300.0
+MAX_SKEW = 300.0  # the clock offset to Cognito tolerated (and corrected for), either way
 
 
 def mask(token: str | None) -> str:
@@ -37,6 +44,7 @@ class Tokens:
     refresh_token: str | None = field(repr=False)
     id_claims: Mapping[str, Any] = field(repr=False)
     access_claims: Mapping[str, Any] = field(repr=False)
+    skew: float = 0.0  # Cognito's clock minus ours, measured when these tokens were issued (see the module)
 
     @property
     def username(self) -> str:
@@ -55,16 +63,19 @@ class Tokens:
         return max(0.0, self.expires_at - float(self.access_claims.get("iat", self.expires_at)))
 
     def refresh_due(self, now: float) -> bool:
+        """``now`` on this machine's clock; the decision is made in Cognito's (``skew``)."""
         margin = min(MAX_REFRESH_MARGIN, self.lifetime / 4)
-        return now >= self.expires_at - margin
+        return now + self.skew >= self.expires_at - margin
 
     def with_refreshed(self, id_token: str, access_token: str, id_claims: Mapping[str, Any],
-                       access_claims: Mapping[str, Any], refresh_token: str | None = None) -> Tokens:
-        return Tokens(id_token, access_token, refresh_token or self.refresh_token, id_claims, access_claims)
+                       access_claims: Mapping[str, Any], refresh_token: str | None = None,
+                       skew: float | None = None) -> Tokens:
+        return Tokens(id_token, access_token, refresh_token or self.refresh_token, id_claims, access_claims,
+                      self.skew if skew is None else skew)
 
     def to_json(self) -> str:
         return json.dumps({"id_token": self.id_token, "access_token": self.access_token,
-                           "refresh_token": self.refresh_token})
+                           "refresh_token": self.refresh_token, "skew": self.skew})
 
     def __repr__(self) -> str:
         return (f"Tokens(username={self.username!r}, expires_at={self.expires_at:.0f}, id_token={mask(self.id_token)}, "
@@ -89,7 +100,7 @@ class TokenVerifier:
         self._config = config
         self._clock = clock
         self._leeway = leeway
-        options: dict[str, Any] = {"cache_keys": True, "lifespan": 24 * 3600, "timeout": 10}
+        options: dict[str, Any] = {"cache_keys": True, "lifespan": 24 * 3600, "timeout": 8}  # as transport.py
         # Newer PyJWT waits 30 s after any fetch before refetching for an unknown key id; a rotated pool
         # key (or a restarted sandbox) would then fail sign-in. Tokens here come from Cognito itself,
         # so refetch at once, as older PyJWT does.
@@ -101,7 +112,9 @@ class TokenVerifier:
         except TypeError:  # older PyJWT: no cooldown to turn off
             self._jwks = jwt.PyJWKClient(config.jwks_url, **options)
 
-    def verify(self, token: str, token_use: str, *, allow_expired: bool = False) -> dict[str, Any]:
+    def verify(self, token: str, token_use: str, *, allow_expired: bool = False, skew: float = 0.0
+               ) -> dict[str, Any]:
+        """The token's claims once verified; time claims are checked at this machine's time plus ``skew``."""
         self._config.require_user_pool()
         jwt = self._jwt
         try:
@@ -129,7 +142,7 @@ class TokenVerifier:
                                      code="InvalidToken")
         if token_use == "access" and claims.get("client_id") != self._config.user_pool_client_id:
             raise NotAuthorizedError("The access token was issued to another app client", code="InvalidToken")
-        now = self._clock()
+        now = self._clock() + skew
         exp, iat, nbf = (_seconds(claims, name, token_use, now) for name in ("exp", "iat", "nbf"))
         if not allow_expired and now > exp + self._leeway:
             raise NotAuthorizedError(f"The {token_use} token has expired", code="TokenExpired")
@@ -144,13 +157,32 @@ class TokenVerifier:
         id_token, access_token = result.get("IdToken"), result.get("AccessToken")
         if not id_token or not access_token:
             raise NotAuthorizedError("Cognito returned no tokens", code="InvalidToken")
-        id_claims = self.verify(id_token, "id")
-        access_claims = self.verify(access_token, "access")
+        skew = self.measure_skew(access_token)
+        id_claims = self.verify(id_token, "id", skew=skew)
+        access_claims = self.verify(access_token, "access", skew=skew)
         if id_claims.get("sub") != access_claims.get("sub"):
             raise NotAuthorizedError("The id and access tokens name different users", code="InvalidToken")
         if previous is not None:
-            return previous.with_refreshed(id_token, access_token, id_claims, access_claims, result.get("RefreshToken"))
-        return Tokens(id_token, access_token, result.get("RefreshToken"), id_claims, access_claims)
+            return previous.with_refreshed(id_token, access_token, id_claims, access_claims, result.get("RefreshToken"),
+                                           skew)
+        return Tokens(id_token, access_token, result.get("RefreshToken"), id_claims, access_claims, skew)
+
+    def measure_skew(self, token: str) -> float:
+        """Cognito's clock minus ours, from the ``iat`` of a token Cognito has just issued (the round trip's
+        few milliseconds aside). More than MAX_SKEW either way is refused: this machine's clock must be set."""
+        try:
+            iat = self._jwt.decode(token, options={"verify_signature": False}).get("iat")
+        except self._jwt.PyJWTError:
+            return 0.0  # verify() says what is wrong with the token
+        if isinstance(iat, bool) or not isinstance(iat, (int, float)):
+            return 0.0
+        skew = float(iat) - self._clock()
+        if abs(skew) > MAX_SKEW + self._leeway:
+            where = "behind" if skew > 0 else "ahead of"
+            raise NotAuthorizedError(f"This machine's clock is {abs(skew):.0f} s {where} Cognito's, more than the "
+                                     f"{MAX_SKEW:.0f} s amplify_nb corrects for: set the clock (NTP) and sign in "
+                                     "again", code="ClockSkew")
+        return skew
 
     def restore(self, stored: str) -> Tokens:
         """Tokens read back from storage: signature, issuer and audience checked, expiry allowed (the
@@ -158,8 +190,11 @@ class TokenVerifier:
         try:
             data = json.loads(stored)
             id_token, access_token = data["id_token"], data["access_token"]
-        except (ValueError, KeyError, TypeError):
+            skew = float(data.get("skew", 0.0))
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise StorageError("The stored session is corrupt; sign in again") from None
-        id_claims = self.verify(id_token, "id", allow_expired=True)
-        access_claims = self.verify(access_token, "access", allow_expired=True)
-        return Tokens(id_token, access_token, data.get("refresh_token"), id_claims, access_claims)
+        if not abs(skew) <= MAX_SKEW + self._leeway:  # "not <=": NaN is refused too
+            raise StorageError("The stored session is corrupt (clock offset out of range); sign in again")
+        id_claims = self.verify(id_token, "id", allow_expired=True, skew=skew)
+        access_claims = self.verify(access_token, "access", allow_expired=True, skew=skew)
+        return Tokens(id_token, access_token, data.get("refresh_token"), id_claims, access_claims, skew)

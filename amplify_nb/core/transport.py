@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from . import log_redaction
+
 __all__ = ["CREATE_LOCK", "ClientFactory", "botocore_session", "shared_loader", "unsigned_client"]
 
 ClientFactory = Callable[[str, str, "str | None"], Any]
@@ -38,6 +40,7 @@ def botocore_session() -> Any:
         if _session is None:
             import botocore.session
 
+            log_redaction.install()  # before botocore logs anything for us or for a user's session
             _session = botocore.session.Session()
         return _session
 
@@ -55,8 +58,10 @@ def unsigned_client(service: str, region: str, endpoint_url: str | None) -> Any:
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    config = Config(signature_version=UNSIGNED, retries={"mode": "standard", "max_attempts": 2},
-                    connect_timeout=5, read_timeout=30)
+    # Bounded so that an endpoint that accepts connections and never answers fails every caller with a
+    # NetworkError within 20 s: two attempts of at most 3 + 8 s (Cognito answers in well under a second).
+    config = Config(signature_version=UNSIGNED, retries={"mode": "standard", "total_max_attempts": 2},
+                    connect_timeout=3, read_timeout=8)
     with CREATE_LOCK:
         return botocore_session().create_client(service, region_name=region, endpoint_url=endpoint_url,
                                                 config=config)

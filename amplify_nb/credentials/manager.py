@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..core.log_redaction import register_secret
 from ..core.session import CoreSession
 from ..core.storage import storage_key
 from ..errors import AmplifyNbError, LimitExceededError, NetworkError, NotAuthenticatedError
@@ -52,6 +53,11 @@ class AwsCredentials:
     authenticated: bool
     issued_at: float = 0.0
     login_key: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        # Whatever logs these from now on (botocore signing a user's S3 call at DEBUG) logs them redacted.
+        register_secret(self.secret_access_key)
+        register_secret(self.session_token)
 
     @property
     def lifetime(self) -> float:
@@ -158,7 +164,9 @@ class CredentialsManager:
         try:
             raw = self.pool.credentials(login)
         except AmplifyNbError as exc:
-            self._failure = (login.key, now + self._backoff, exc)
+            # The pause runs from the failure, not from the start of the attempt: an attempt that timed out
+            # can take longer than the pause, and the callers that waited for it must not each try again.
+            self._failure = (login.key, self.state.clock() + self._backoff, exc)
             self._backoff = min(BACKOFF_MAX, self._backoff * 2)
             self.state.emit("credentialsRefresh_failure", {"identity_pool_id": self.pool.pool_id}, str(exc))
             raise

@@ -12,14 +12,14 @@ origin, see .cors); a preflight naming a bucket is S3's, answered by the gate fr
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from . import cors
 from .backend import CognitoBackend
@@ -213,45 +213,74 @@ def moto_application() -> Any:
     return DomainDispatcherApplication(create_backend_app)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No per-request access log: the sandbox's trace (CognitoBackend.calls) is the record."""
+def _with_chunked_bodies(app: Callable) -> Callable:
+    """A chunked request body (no Content-Length) is marked as ending where its stream ends, by the WSGI
+    extension ``wsgi.input_terminated`` that the fidelity layer and moto's werkzeug read."""
 
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    def application(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True
+        return app(environ, start_response)
+
+    return application
+
+
+@functools.cache
+def _server_class() -> Any:
+    """cheroot's WSGI server, with SO_REUSEADDR on its listening socket whatever the port (cheroot sets it only
+    for a port asked by number): connections accepted on a first, ephemeral port inherit the option, so the
+    endpoint restarted on that port can bind it while they are still closing."""
+    from cheroot import wsgi
+
+    class Server(wsgi.Server):  # type: ignore[misc]
+        @classmethod
+        def prepare_socket(cls, *args: Any, **kwargs: Any) -> socket.socket:
+            sock = super().prepare_socket(*args, **kwargs)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            return sock
+
+    return Server
 
 
 class Endpoint:
-    """A threaded HTTP server on 127.0.0.1 serving the SandboxApp in a background thread.
+    """A threaded HTTP/1.1 server on 127.0.0.1 serving the SandboxApp in a background thread.
+
+    Connections are kept alive between requests, as AWS endpoints keep them: a client's second call does not
+    pay for a new connection (werkzeug's development server closes every connection after one answer). The
+    accept backlog is deep enough for a burst of clients (tests start dozens of sign-ins at once).
 
     The port is bound at construction (so the URL is known before start) and kept across stop/start:
     a restarted endpoint listens on the same port, so clients configured for it reconnect."""
 
+    THREADS = 24  # requests served at once; idle kept-alive connections hold no thread
+    BACKLOG = 256
+
     def __init__(self, app: SandboxApp, port: int = 0, host: str = "127.0.0.1"):
         self._app, self._host = app, host
-        self._server: BaseWSGIServer | None = self._bind(port)
-        self.port = self._server.server_port
+        self._server: Any = self._bind(port)
+        self.port = self._server.bind_addr[1]
         self.url = f"http://{host}:{self.port}"
         self._thread: threading.Thread | None = None
 
-    def _bind(self, port: int) -> BaseWSGIServer:
-        server = make_server(self._host, port, self._app, threaded=True, request_handler=_QuietHandler)
-        server.daemon_threads = True
+    def _bind(self, port: int) -> Any:
+        server = _server_class()((self._host, port), _with_chunked_bodies(self._app), numthreads=self.THREADS,
+                             request_queue_size=self.BACKLOG, server_name="amplify-nb-sandbox")
+        # How often the serving loop looks up from its connections: short, so stop() returns in ~50 ms
+        # instead of the default 0.5 s.
+        server.expiration_interval = 0.05
+        server.prepare()  # binds and listens now: the port is taken from here on
         return server
 
     def start(self) -> None:
         if self._server is None:  # stopped before: listen again on the same port
             self._server = self._bind(self.port)
-        # A short poll interval lets stop() return in ~50 ms instead of serve_forever's default 0.5 s.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"sandbox:{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve, name=f"sandbox:{self.port}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         server, thread, self._server, self._thread = self._server, self._thread, None, None
         if server is None:
             return
-        if thread is not None:
-            server.shutdown()
-        server.server_close()
+        server.stop()
         if thread is not None:
             thread.join(timeout=5)

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from amplify_nb.demo import free_port, jupyterlab_command, write_lab_setting
+from amplify_nb.demo import free_port, jupyterlab_command, with_token, write_lab_setting
 
 STARTUP_SECONDS = 90
 
@@ -85,7 +85,8 @@ def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False)
     page (window.jupyterapp) so the test can run JupyterLab's own commands (run all, save)."""
     env = isolated_environment(base)
     token, port = secrets.token_hex(16), free_port()
-    command = [*jupyterlab_command(root, port, token, base), "--LabApp.expose_app_in_browser=True"]
+    env = with_token(env, token)
+    command = [*jupyterlab_command(root, port, base), "--LabApp.expose_app_in_browser=True"]
     write_lab_setting(base / "lab-settings", "@jupyter-widgets/jupyterlab-manager:plugin",
                       {"saveState": save_widget_state})
     url = f"http://127.0.0.1:{port}"
@@ -96,12 +97,13 @@ def start_notebook7(root: Path, base: Path, *, save_widget_state: bool = False) 
     """Jupyter Notebook 7 serving ``root``, with the same isolation and widget settings as JupyterLab."""
     env = isolated_environment(base)
     token, port = secrets.token_hex(16), free_port()
+    env = with_token(env, token)
     settings = base / "config" / "lab" / "user-settings"  # where Notebook 7 reads user settings
     write_lab_setting(settings, "@jupyter-widgets/jupyterlab-manager:plugin", {"saveState": save_widget_state})
     write_lab_setting(settings, "@jupyterlab/apputils-extension:notification",
                       {"fetchNews": "false", "checkForUpdates": False})
     command = [sys.executable, "-m", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+               f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True",
                "--ServerApp.port_retries=0", "--JupyterNotebookApp.expose_app_in_browser=True",
                f"--JupyterNotebookApp.user_settings_dir={settings}",
                f"--JupyterNotebookApp.workspaces_dir={base / 'workspaces'}"]

@@ -155,11 +155,12 @@ class FakeCognito:
     def issuer(self) -> str:
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.pool_id}"
 
-    def signed_in(self, username: str, sub: str | None = None, lifetime: int = 3600,
+    def signed_in(self, username: str, sub: str | None = None, lifetime: int = 3600, issued_at: float | None = None,
                   **id_claims: Any) -> dict[str, Any]:
-        """InitiateAuth's / RespondToAuthChallenge's answer once the user is signed in."""
+        """InitiateAuth's / RespondToAuthChallenge's answer once the user is signed in, issued now in Cognito's
+        time (``issued_at``: a test's moved clock; the client measures its offset to Cognito from it)."""
         sub = sub or str(uuid.uuid5(uuid.NAMESPACE_DNS, username))
-        now = int(time.time())
+        now = int(time.time() if issued_at is None else issued_at)
         common = {"sub": sub, "iss": self.issuer, "iat": now, "auth_time": now, "exp": now + lifetime}
         id_token = self.key.sign({**common, "aud": self.client_id, "token_use": "id",
                                   "cognito:username": username, "jti": str(uuid.uuid4()), **id_claims})

@@ -480,14 +480,14 @@ def test_missing_file(tmp_path):
 def test_directory_instead_of_a_file(tmp_path):
     path = tmp_path / "amplify_outputs.json"
     path.mkdir()
-    error = config_error(path, "unreadable")
+    error = config_error(path, "not a regular file")
     assert error.source == str(path)
 
 
 def test_file_that_is_not_utf8(tmp_path):
     path = tmp_path / "amplify_outputs.json"
     path.write_bytes(b'{"auth": "\xff\xfe"}')
-    error = config_error(path, "unreadable")
+    error = config_error(path, "not utf-8")
     assert error.source == str(path)
 
 

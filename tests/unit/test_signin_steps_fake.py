@@ -233,10 +233,11 @@ def test_a_refresh_hashes_the_secret_with_the_internal_username(fake, jwks):
     config = {"version": "1.3",
               "auth": {"aws_region": "us-east-1", "user_pool_id": POOL_ID, "user_pool_client_id": CLIENT_ID},
               "custom": {"amplify_nb": {"endpoint_url": jwks.url, "user_pool_client_secret": "app-secret"}}}
-    fake.idp.script("InitiateAuth", fake.signed_in(INTERNAL), fake.signed_in(INTERNAL))
+    fake.idp.script("InitiateAuth", fake.signed_in(INTERNAL))
     auth = amplify_nb.Auth(config, name="fake-refresh", transport=fake, clock=clock)
     auth.sign_in(USER, PASSWORD, flow=PASSWORD_FLOW)
     clock.advance(3500)  # within the refresh margin of the one-hour tokens
+    fake.idp.script("InitiateAuth", fake.signed_in(INTERNAL, issued_at=clock()))  # issued at Cognito's now
     auth.current_session()
     sent = fake.idp.last("InitiateAuth")
     assert sent["AuthFlow"] == "REFRESH_TOKEN_AUTH"

@@ -191,7 +191,7 @@ def test_foreign_file_appearing_after_first_read_is_not_overwritten(tmp_path):
 def test_unreadable_path_is_a_storage_error(tmp_path):
     (tmp_path / "alice.json").mkdir()  # stands in for an unreadable file (chmod 000 does not stop root)
     storage = FileStorage(tmp_path, "alice")
-    with pytest.raises(StorageError, match="Cannot read"):
+    with pytest.raises(StorageError, match="not a regular file"):
         storage.get_item("tokens")
     with pytest.raises(StorageError):
         storage.set_item("tokens", TOKENS)
