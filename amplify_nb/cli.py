@@ -15,10 +15,19 @@ __all__ = ["build_parser", "main"]
 def _sandbox(args: argparse.Namespace) -> int:
     from .sandbox import Sandbox
 
-    sandbox = Sandbox(port=args.port, region=args.region, sign_in_policy=args.sign_in_policy,
-                      refresh_token_rotation=args.refresh_token_rotation,
-                      refresh_token_grace_seconds=args.refresh_token_grace_seconds,
-                      device_tracking=None if args.device_tracking == "off" else args.device_tracking)
+    if args.machine_config_out and not args.oauth:
+        print("amplify-nb sandbox: error: --machine-config-out needs --oauth", file=sys.stderr)
+        return 2
+    try:
+        sandbox = Sandbox(port=args.port, region=args.region, sign_in_policy=args.sign_in_policy,
+                          refresh_token_rotation=args.refresh_token_rotation,
+                          refresh_token_grace_seconds=args.refresh_token_grace_seconds,
+                          device_tracking=None if args.device_tracking == "off" else args.device_tracking,
+                          oauth=args.oauth, callback_urls=args.callback_url, logout_urls=args.logout_url,
+                          identity_providers=args.identity_provider)
+    except ValueError as exc:  # a callback URL Cognito would refuse, an unknown provider...
+        print(f"amplify-nb sandbox: error: {exc}", file=sys.stderr)
+        return 2
     sandbox.outbox.listeners.append(
         lambda m: print(f"[outbox] {m.medium} to {m.destination} ({m.kind}): {m.text}", flush=True)
     )
@@ -31,6 +40,8 @@ def _sandbox(args: argparse.Namespace) -> int:
     print(f"  sign-in policy {','.join(sandbox.pool.allowed_first_auth_factors)}; refresh-token rotation {rotation}; "
           f"device tracking {args.device_tracking}", flush=True)
     print(f"  wrote {config_path.resolve()}", flush=True)
+    if sandbox.hosted_ui is not None:
+        _print_hosted_ui(sandbox, args.machine_config_out)
     print(f"  demo user: {sandbox.demo_username}  password: {sandbox.demo_password}", flush=True)
     admin = sandbox.admin_credentials
     print(f"  admin keys (full access): {admin['aws_access_key_id']} {admin['aws_secret_access_key']}", flush=True)
@@ -46,6 +57,31 @@ def _sandbox(args: argparse.Namespace) -> int:
         sandbox.stop()
         print("amplify-nb sandbox stopped", flush=True)
     return 0
+
+
+def _print_hosted_ui(sandbox, machine_config_out: Path | None) -> None:
+    """The managed login's domain, a link to try it in a browser, and the machine client (never its secret)."""
+    import json
+    import os
+    from urllib.parse import urlencode
+
+    client, ui = sandbox.client, sandbox.hosted_ui
+    link = f"{sandbox.endpoint_url}/oauth2/authorize?" + urlencode({
+        "response_type": "code", "client_id": client.client_id, "redirect_uri": client.callback_urls[0],
+        "scope": " ".join(client.allowed_oauth_scopes)})
+    print(f"  managed login (hosted UI) on {ui.domain}; providers "
+          f"{', '.join(ui.identity_providers) or 'none'}; try it: {link}", flush=True)
+    machine = ui.machine_client
+    print(f"  machine client {machine.client_id}: client_credentials, scopes "
+          f"{' '.join(machine.allowed_oauth_scopes)}", flush=True)
+    if machine_config_out is not None:
+        # Its secret is in it: readable by the owner only, written whole or not at all.
+        partial = machine_config_out.with_name(machine_config_out.name + ".partial")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(json.dumps(sandbox.machine_config, indent=2) + "\n")
+        os.replace(partial, machine_config_out)
+        print(f"  wrote the machine client's config (with its secret) to {machine_config_out.resolve()}", flush=True)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -111,6 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="how long a rotated-away refresh token still works, 0-60 (default: 0)")
     sandbox.add_argument("--device-tracking", choices=("off", "always", "user_opt_in"), default="off",
                          help="remember devices: always, or when the user opts in (default: off)")
+    sandbox.add_argument("--oauth", action="store_true",
+                         help="serve the managed login (hosted UI, /oauth2/* endpoints, mock social providers) on "
+                              "the sandbox's endpoint and write the config's oauth section")
+    sandbox.add_argument("--callback-url", action="append", metavar="URL",
+                         help="a callback (sign-in redirect) URL of the app client, repeatable "
+                              "(default: http://localhost:8765/callback)")
+    sandbox.add_argument("--logout-url", action="append", metavar="URL",
+                         help="a sign-out URL of the app client, repeatable (default: http://localhost:8765/signed-out)")
+    sandbox.add_argument("--identity-provider", action="append", metavar="NAME",
+                         help="a mock social provider: Google, Facebook, LoginWithAmazon or SignInWithApple, "
+                              "repeatable (default: all four)")
+    sandbox.add_argument("--machine-config-out", type=Path, default=None, metavar="PATH",
+                         help="with --oauth: write the machine (client_credentials) client's config there, secret "
+                              "included (mode 0600)")
     sandbox.set_defaults(run=_sandbox)
     demo = commands.add_parser("demo", help="the sandbox and JupyterLab with the teaching notebooks "
                                "(--headless: run the quickstart and print what it shows)")

@@ -2,9 +2,16 @@
 
     AmplifyNbError
     ├── ConfigurationError            bad or missing configuration (names the source and the key)
+    │   └── RedirectUriError          no registered redirect URI fits the hosted-UI mode, or Cognito refused
+    │                                 the one sent (redirect_mismatch): says which URI to register
     ├── ValidationError               a bad argument, refused before any network call
     ├── StorageError                  an unreadable, corrupt or foreign token store
     ├── NetworkError                  the service (or the sandbox) cannot be reached
+    ├── HostedUIError                 a sign-in with redirect that did not reach Cognito's answer
+    │   ├── RedirectUrlError          the address given is not a callback of this sign-in (another page)
+    │   ├── RedirectStateError        the callback's state is another sign-in's, or this one's replayed
+    │   ├── RedirectTimeoutError      no callback reached the notebook in time
+    │   └── RedirectCancelledError    cancelled (cancel(), an interrupt, or a newer sign-in on the port)
     └── ServiceError                  Cognito / STS answered with an error (keeps code and request id)
         ├── NotAuthorizedError        wrong credentials, revoked or expired tokens, disabled user
         │   └── NotAuthenticatedError no one is signed in (or the session has ended)
@@ -17,27 +24,42 @@
         ├── ExpiredCodeError
         ├── LimitExceededError        too many attempts or requests (also TooManyRequests)
         ├── InvalidParameterError
-        └── TriggerError              a Lambda trigger (or sandbox trigger callable) failed
+        ├── TriggerError              a Lambda trigger (or sandbox trigger callable) failed
+        └── OAuthError                Cognito's OAuth 2.0 endpoints said no (``error=`` on the callback,
+            │                         or the token endpoint); ``code`` is Cognito's error, e.g. access_denied
+            ├── InvalidGrantError     the code was used already, has expired, or its PKCE verifier differs
+            └── InvalidScopeError     a scope the app client may not ask for
 
 A message never contains a password, a code, a token or a secret key: errors are built from the
-service's own message, which never echoes them, plus names the caller chose.
+service's own message, which never echoes them, plus names the caller chose. A callback address is
+named by its origin and path only: its query holds the authorization code.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "OAUTH_ERRORS",
     "SERVICE_ERRORS",
     "AmplifyNbError",
     "CodeMismatchError",
     "ConfigurationError",
     "ExpiredCodeError",
+    "HostedUIError",
+    "InvalidGrantError",
     "InvalidParameterError",
     "InvalidPasswordError",
+    "InvalidScopeError",
     "LimitExceededError",
     "NetworkError",
     "NotAuthenticatedError",
     "NotAuthorizedError",
+    "OAuthError",
     "PasswordResetRequiredError",
+    "RedirectCancelledError",
+    "RedirectStateError",
+    "RedirectTimeoutError",
+    "RedirectUriError",
+    "RedirectUrlError",
     "ServiceError",
     "StorageError",
     "TriggerError",
@@ -61,6 +83,16 @@ class ConfigurationError(AmplifyNbError):
         self.key = key
 
 
+class RedirectUriError(ConfigurationError):
+    """``code`` is "redirect_mismatch" when Cognito refused the URI; None when the configuration has none
+    that fits."""
+
+    def __init__(self, message: str, *, source: str | None = None, key: str | None = "oauth.redirect_sign_in",
+                 code: str | None = None):
+        super().__init__(message, source=source, key=key)
+        self.code = code
+
+
 class ValidationError(AmplifyNbError):
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -72,6 +104,27 @@ class StorageError(AmplifyNbError):
 
 
 class NetworkError(AmplifyNbError):
+    pass
+
+
+class HostedUIError(AmplifyNbError):
+    """A sign-in with redirect ended before Cognito's answer was used (the hosted UI's own refusals are
+    OAuthError)."""
+
+
+class RedirectUrlError(HostedUIError):
+    pass
+
+
+class RedirectStateError(HostedUIError):
+    pass
+
+
+class RedirectTimeoutError(HostedUIError):
+    pass
+
+
+class RedirectCancelledError(HostedUIError):
     pass
 
 
@@ -136,6 +189,26 @@ class InvalidParameterError(ServiceError):
 
 class TriggerError(ServiceError):
     pass
+
+
+class OAuthError(ServiceError):
+    """``code``: Cognito's OAuth error (RFC 6749's names); ``description``: its error_description, if any."""
+
+    def __init__(self, message: str, *, code: str | None = None, description: str | None = None,
+                 operation: str | None = None):
+        super().__init__(message, code=code, operation=operation)
+        self.description = description
+
+
+class InvalidGrantError(OAuthError):
+    pass
+
+
+class InvalidScopeError(OAuthError):
+    pass
+
+
+OAUTH_ERRORS: dict[str, type[OAuthError]] = {"invalid_grant": InvalidGrantError, "invalid_scope": InvalidScopeError}
 
 
 # AWS error codes -> our classes; anything else becomes a plain ServiceError with its code kept.

@@ -28,11 +28,11 @@ def clock() -> MovableClock:
 
 
 def cognito_client(sandbox: Sandbox):
-    """A boto3 cognito-idp client pointed at the sandbox (dummy keys: the sandbox does not check SigV4)."""
+    """A boto3 cognito-idp client pointed at the sandbox, signing with its admin keys: the Admin* operations
+    answer only such callers, as on AWS (the public operations ignore the signature)."""
     return boto3.client(
         "cognito-idp", region_name=sandbox.region, endpoint_url=sandbox.endpoint_url,
-        aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
-        config=Config(retries={"max_attempts": 1}),
+        config=Config(retries={"max_attempts": 1}), **sandbox.admin_credentials,
     )
 
 

@@ -18,7 +18,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from ..config import AuthConfig, load_config
 from ..errors import AmplifyNbError, ValidationError
 from .flows import account, devices, mfa, signin, signup
-from .flows.results import AuthUser, CodeDelivery, SignInResult, SignUpResult
+from .flows.results import AuthUser, CodeDelivery, SignInResult, SignOutResult, SignUpResult
+from .oauth import flow as hosted_ui
+from .oauth.machine import ClientCredentials, ClientCredentialsToken
+from .oauth.redirect import HostedUIRedirect
 from .session import CoreSession, SessionState
 from .storage import MemoryStorage, check_storage
 from .tokens import Clock, Tokens, system_clock
@@ -106,6 +109,7 @@ class UserPoolAuth:
         storage = check_storage(MemoryStorage() if storage is None else storage)
         self._state = SessionState(name, self.config, storage, clock, transport)
         self._op_lock = threading.RLock()
+        self._client_credentials = ClientCredentials(self._state)
         with _registry_lock:
             _registry[name] = self
         self._state.client.ephemerals.prefill()  # SRP's client ephemeral, made before it is needed
@@ -131,6 +135,29 @@ class UserPoolAuth:
     def complete_new_password(self, new_password: str, required_attributes: dict[str, str] | None = None
                               ) -> SignInResult:
         return signin.complete_new_password(self._state, new_password, required_attributes)
+
+    # ---- the hosted UI (Cognito's OAuth 2.0 endpoints) ----------------------------------------
+    @operation()
+    def sign_in_with_redirect(self, provider: str | None = None, *, custom_state: str | None = None,
+                              mode: str = "auto", scopes: list[str] | None = None) -> HostedUIRedirect:
+        """Sign in through the hosted UI (``provider`` None: its own page; "Google", "Facebook",
+        "LoginWithAmazon", "SignInWithApple" or your identity provider's name goes straight there). Returns
+        the redirect to open; ``mode``: how the browser comes back, "loopback" (a listener on this machine),
+        "server" (the Jupyter server's route), "paste" (``complete(address)``) or "auto" (the first the
+        configuration's redirect URIs allow). Code grant with PKCE; the implicit grant when the configuration
+        says response_type 'token' (weaker: no refresh token, tokens in the browser's address)."""
+        return hosted_ui.start(self._state, provider, custom_state, mode, scopes, self._finish_redirect)
+
+    @operation()
+    def _finish_redirect(self, redirect: HostedUIRedirect, url: str) -> SignInResult:
+        """A redirect's completion, as a public call: the session's lock, trace and failure events."""
+        return hosted_ui.finish(self._state, redirect, url)
+
+    @operation()
+    def client_credentials_token(self, scopes: list[str] | None = None) -> ClientCredentialsToken:
+        """An access token for the app client itself (the client_credentials grant of a confidential
+        client, for an API guarded by resource-server scopes); cached until it is due."""
+        return self._client_credentials.token(scopes)
 
     @property
     def pending_challenge(self) -> str | None:
@@ -207,8 +234,10 @@ class UserPoolAuth:
         account.delete_user(self._state)
 
     @operation()
-    def sign_out(self, global_: bool = False) -> None:
-        account.sign_out(self._state, global_)
+    def sign_out(self, global_: bool = False) -> SignOutResult:
+        """Revokes the refresh token (``global_``: every session of the user); after a hosted-UI sign-in
+        the result's ``logout_url`` ends the browser's Cognito session too."""
+        return account.sign_out(self._state, global_)
 
     # ---- devices --------------------------------------------------------------------------------
     @operation()

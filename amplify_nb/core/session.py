@@ -7,6 +7,8 @@ call is made and the others wait for its result.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -113,6 +115,10 @@ class SessionState:
         return storage_key(self.name, self.config.storage_scope, "tokens")
 
     @property
+    def hosted_ui_key(self) -> str:
+        return storage_key(self.name, self.config.storage_scope, "hosted_ui")
+
+    @property
     def trace(self) -> Trace:
         """The Cognito calls of the session's current flow (see core.auth.operation)."""
         return self.client.trace
@@ -149,10 +155,34 @@ class SessionState:
             self._tokens, self._loaded = tokens, True
             self._refresh_failure = None
 
+    def store_hosted_ui(self, tokens: Tokens, provider: str | None) -> None:
+        """Tokens of a sign-in through the hosted UI, remembered as such beside them (for this user: its
+        ``sub``), so that sign-out also gives the /logout address that ends the browser's Cognito session."""
+        with self.lock:
+            self.storage.set_item(self.hosted_ui_key, json.dumps({"sub": tokens.sub, "provider": provider}))
+            try:
+                self.store(tokens)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    self.storage.remove_item(self.hosted_ui_key)
+                raise
+
+    def hosted_ui_sign_in(self) -> dict[str, Any] | None:
+        """``{"sub", "provider"}`` when the current tokens came from the hosted UI, else None."""
+        tokens = self.tokens()
+        if tokens is None:
+            return None
+        try:
+            marker = json.loads(self.storage.get_item(self.hosted_ui_key) or "null")
+        except ValueError:
+            return None
+        return marker if isinstance(marker, dict) and marker.get("sub") == tokens.sub else None
+
     def forget(self) -> None:
         """Drop tokens and any pending challenge, here and in storage."""
         with self.lock:
             self.storage.remove_item(self.storage_key)
+            self.storage.remove_item(self.hosted_ui_key)
             self._tokens, self._loaded, self.pending = None, True, None
 
     def require_tokens(self) -> Tokens:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.auth import UserPoolAuth, operation
+from ..core.flows.results import SignOutResult
 from ..core.tokens import Tokens
 from ..errors import AmplifyNbError, NotAuthenticatedError, StorageError, ValidationError
 from .federation import Federation
@@ -78,13 +79,14 @@ class Auth(UserPoolAuth):
         return super().is_signed_in or self._federation.user is not None
 
     @operation()
-    def sign_out(self, global_: bool = False) -> None:
+    def sign_out(self, global_: bool = False) -> SignOutResult:
         federated = self._federation.user
-        super().sign_out(global_)
+        result = super().sign_out(global_)
         self._federation.clear()
         self.credentials_manager.clear()
         if federated is not None:
             self.session_state.emit("signOut", {"provider": federated["provider"]})
+        return result
 
     # ---- credentials ---------------------------------------------------------------------------
     @operation(locked=False)  # single-flight in the manager: a caller never waits behind a sign-in

@@ -147,6 +147,13 @@ class AuthMagics(Magics):
     @argument("--no-password", action="store_true", help="CUSTOM_AUTH without a password (USER_AUTH asks for one "
               "only when it is the factor chosen)")
     @argument("--widget", action="store_true", help="show the Authenticator widget for this session instead")
+    @argument("--hosted-ui", action="store_true", help="sign in on Cognito's hosted UI (the configuration's oauth "
+              "section): a link to open in the browser, then the cell waits; interrupting the kernel cancels")
+    @argument("--provider", help="--hosted-ui: straight to this identity provider (Google, Facebook, "
+              "LoginWithAmazon, SignInWithApple, or a custom provider's name)")
+    @argument("--mode", choices=["loopback", "server", "paste"], help="--hosted-ui: how the redirect reaches the "
+              "kernel (default: the first the registered redirect URIs allow; see amplify_nb.magics.hosted_ui)")
+    @argument("--timeout", type=int, default=300, metavar="SECONDS", help="--hosted-ui: how long to wait")
     @_usage_errors
     def auth_signin(self, line: str = "") -> Any:
         """Sign in, asking for the password (getpass) and every next step (MFA, TOTP set-up, ...)."""
@@ -154,6 +161,9 @@ class AuthMagics(Magics):
 
         args = parse_argstring(self.auth_signin, line)
         auth = self._auth(args)
+        if args.hosted_ui or args.provider or args.mode:
+            from . import hosted_ui
+            return hosted_ui.sign_in(auth, args)
         args.flow = args.flow or (steps.CHOICE_FLOW if args.prefer else None)
         if args.widget:
             return self._authenticator(auth, "signIn", args.flow, args.prefer)
@@ -204,8 +214,11 @@ class AuthMagics(Magics):
         """Sign out: Cognito revokes the refresh token. AWS credentials already issued stay valid until they
         expire."""
         args = parse_argstring(self.auth_signout, line)
-        self._auth(args).sign_out(global_=args.global_)
+        result = self._auth(args).sign_out(global_=args.global_)
         print("Signed out" + (" everywhere." if args.global_ else "."))
+        if getattr(result, "logout_url", None):  # a hosted-UI sign-in: the browser's Cognito session remains
+            from .hosted_ui import show_logout
+            show_logout(result.logout_url)
 
     @line_magic
     @magic_arguments()

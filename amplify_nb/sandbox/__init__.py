@@ -4,6 +4,7 @@ Only tests, notebooks and the CLI import this package (an import-linter contract
 """
 
 from .models import Message, Outbox, PasswordPolicy
+from .oauth_browser import HostedUIBrowser
 from .service import DEMO_USERNAME, Sandbox
 
-__all__ = ["DEMO_USERNAME", "Message", "Outbox", "PasswordPolicy", "Sandbox"]
+__all__ = ["DEMO_USERNAME", "HostedUIBrowser", "Message", "Outbox", "PasswordPolicy", "Sandbox"]

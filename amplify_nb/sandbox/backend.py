@@ -19,7 +19,7 @@ from typing import Any
 from . import srp
 from .models import AppClient, Code, Message, Outbox, User, UserPool, mask_destination, six_digits
 from .protocol import CognitoError, not_authorized
-from .tokens import RefreshRecord, TokenIssuer, new_jti
+from .tokens import RefreshRecord, TokenIssuer, at_hash, identities_claim, new_jti
 from .triggers import Triggers, event
 
 __all__ = ["OPERATIONS", "SIGNED_OPERATIONS", "CallRecord", "CognitoBackend", "Operation", "operation"]
@@ -188,6 +188,31 @@ class CognitoBackend:
             return False
         return srp.password_matches(pool.short_id, user.username, password, user.salt_hex, user.verifier)
 
+    # Cognito's lockout: after 5 wrong passwords in a row a user is locked out for 1 s, doubling with each
+    # further failure up to 15 minutes; an attempt while locked out is refused without being checked (and
+    # does not lengthen the lockout); a right password, or 15 minutes without a failure, starts over.
+    LOCKOUT_AFTER, LOCKOUT_MAX, LOCKOUT_FORGET = 5, 900.0, 900.0
+
+    def password_attempt(self, user: User | None, matches: Callable[[], bool]) -> User:
+        """Check one sign-in password (``matches`` says if it is right), under the lockout: the user when
+        right; NotAuthorizedException for a wrong one, an unknown user or while locked out."""
+        if user is None:
+            raise not_authorized()
+        now = self.now()
+        if now < user.locked_until:
+            raise not_authorized("Password attempts exceeded")
+        if user.failed_sign_ins and now - user.last_failed_sign_in > self.LOCKOUT_FORGET:
+            user.failed_sign_ins = 0
+        if matches():
+            user.failed_sign_ins, user.locked_until = 0, 0.0
+            return user
+        user.failed_sign_ins += 1
+        user.last_failed_sign_in = now
+        if user.failed_sign_ins >= self.LOCKOUT_AFTER:
+            user.locked_until = now + min(self.LOCKOUT_MAX, 2.0 ** (user.failed_sign_ins - self.LOCKOUT_AFTER))
+            raise not_authorized("Password attempts exceeded")
+        raise not_authorized()
+
     def check_can_sign_in(self, user: User) -> None:
         """What Cognito refuses once the password is known to be right."""
         if not user.enabled:
@@ -257,26 +282,36 @@ class CognitoBackend:
     def issue_tokens(
         self, pool: UserPool, client: AppClient, user: User, trigger_source: str, *,
         refresh: RefreshRecord | None = None, client_metadata: dict[str, str] | None = None,
-        device_key: str | None = None, rotate: bool = False,
+        device_key: str | None = None, rotate: bool = False, scopes: tuple[str, ...] | None = None,
+        nonce: str | None = None, auth_time: int | None = None, with_refresh: bool = True,
     ) -> dict[str, Any]:
         """AuthenticationResult: access and id tokens, plus a refresh token on a new sign-in or a rotation.
 
         A refresh token is bound to the device it was issued with (`device_key`); a rotated one inherits
-        the sign-in it continues (origin, auth_time, device)."""
+        the sign-in it continues (origin, auth_time, device, OAuth scopes). The hosted UI passes the `scopes`
+        it granted (the access token's ``scope``; no ID token without ``openid``; ``at_hash``), the
+        authorize request's `nonce`, the `auth_time` of its session, and no refresh token for the implicit
+        grant (`with_refresh`)."""
         now = int(self.now())
         origin_jti = refresh.origin_jti if refresh else new_jti()
-        auth_time = refresh.auth_time if refresh else now
+        auth_time = refresh.auth_time if refresh else (auth_time or now)
+        if scopes is None and refresh is not None:
+            scopes = refresh.scopes
         common = {"sub": user.sub, "iss": self.issuer_url(pool), "origin_jti": origin_jti,
                   "event_id": new_jti(), "auth_time": auth_time, "iat": now}
         access = {**common, "client_id": client.client_id, "token_use": "access",
-                  "scope": "aws.cognito.signin.user.admin", "exp": now + int(client.access_token_ttl),
-                  "jti": new_jti(), "username": user.username}
+                  "scope": " ".join(scopes) if scopes is not None else "aws.cognito.signin.user.admin",
+                  "exp": now + int(client.access_token_ttl), "jti": new_jti(), "username": user.username}
         id_claims: dict[str, Any] = {
             name: (value == "true" if name.endswith("_verified") else value)
             for name, value in user.attributes.items() if name != "sub"
         }
+        if "identities" in id_claims:
+            id_claims["identities"] = identities_claim(id_claims["identities"])
         id_claims.update({**common, "aud": client.client_id, "token_use": "id", "cognito:username": user.username,
                           "exp": now + int(client.id_token_ttl), "jti": new_jti()})
+        if nonce is not None:
+            id_claims["nonce"] = nonce
         if self.triggers.has("pre_token_generation"):
             produced = self.triggers.invoke("pre_token_generation", event(
                 f"TokenGeneration_{trigger_source}", region=pool.region, pool_id=pool.pool_id,
@@ -297,15 +332,20 @@ class CognitoBackend:
             "AccessToken": self.issuer.sign(access),
             "ExpiresIn": int(client.access_token_ttl),
             "TokenType": "Bearer",
-            "IdToken": self.issuer.sign(id_claims),
         }
-        if refresh is None or rotate:
+        if scopes is None or "openid" in scopes:
+            if scopes is not None:  # OIDC's at_hash, which Cognito's token endpoint puts in its ID tokens
+                id_claims["at_hash"] = at_hash(result["AccessToken"])
+            result["IdToken"] = self.issuer.sign(id_claims)
+        if (refresh is None or rotate) and with_refresh:
             result["RefreshToken"] = self.issuer.new_refresh(RefreshRecord(
                 user.username, client.client_id, origin_jti, self.now() + client.refresh_token_ttl, auth_time,
-                device_key=refresh.device_key if refresh is not None else device_key))
+                device_key=refresh.device_key if refresh is not None else device_key, scopes=scopes))
         return result
 
-    def user_from_access_token(self, token: Any) -> tuple[UserPool, User, dict[str, Any]]:
+    def user_from_access_token(self, token: Any, *, admin_scope: bool = True) -> tuple[UserPool, User, dict[str, Any]]:
+        """The user an access token of this sandbox speaks for. The user-pool API wants the
+        aws.cognito.signin.user.admin scope, which a hosted-UI token has only when it was asked for."""
         if not isinstance(token, str) or not token:
             raise CognitoError("InvalidParameterException", "Missing required parameter AccessToken")
         for pool in self.pools.values():
@@ -320,5 +360,7 @@ class CognitoBackend:
                 raise not_authorized("User does not exist.")
             if not user.enabled:
                 raise not_authorized("User is disabled.")
+            if admin_scope and "aws.cognito.signin.user.admin" not in str(claims.get("scope", "")).split():
+                raise not_authorized("Access Token does not have required scopes")
             return pool, user, claims
         raise not_authorized("Invalid Access Token")

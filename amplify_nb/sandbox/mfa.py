@@ -183,7 +183,7 @@ def verify_software_token(backend: CognitoBackend, params: dict[str, Any]) -> di
                            "No software token is being associated; call AssociateSoftwareToken")
     step = totp_step_matching(user.pending_totp_secret, code, backend.now())
     if step is None:
-        raise CognitoError("EnableSoftwareTokenMFAException", "Code mismatch")
+        raise CognitoError("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
     user.totp_secret, user.pending_totp_secret, user.last_totp_step = user.pending_totp_secret, None, step
     if session is not None or pool.mfa_configuration == "ON":
         # Verified is not switched on: outside MFA_SETUP / a required-MFA pool, SetUserMFAPreference does that.

@@ -78,6 +78,14 @@ class AppClient:
     refresh_token_ttl: float = 30 * 86400.0
     refresh_token_rotation: bool = False  # RefreshTokenRotation.Feature == ENABLED
     refresh_token_grace_seconds: int = 0  # RefreshTokenRotation.RetryGracePeriodSeconds (0-60)
+    # Managed login (the hosted UI, see oauth.py): Cognito's AllowedOAuthFlows (code, implicit,
+    # client_credentials; none: the client has no OAuth at all), AllowedOAuthScopes, CallbackURLs, LogoutURLs
+    # and SupportedIdentityProviders (COGNITO and the social providers' names).
+    allowed_oauth_flows: tuple[str, ...] = ()
+    allowed_oauth_scopes: tuple[str, ...] = ()
+    callback_urls: tuple[str, ...] = ()
+    logout_urls: tuple[str, ...] = ()
+    supported_identity_providers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -116,7 +124,7 @@ class User:
     username: str  # the internal name: a UUID when the pool signs in with e-mail/phone
     sub: str
     attributes: dict[str, str]
-    status: str = "CONFIRMED"  # UNCONFIRMED | CONFIRMED | FORCE_CHANGE_PASSWORD | RESET_REQUIRED
+    status: str = "CONFIRMED"  # UNCONFIRMED | CONFIRMED | FORCE_CHANGE_PASSWORD | RESET_REQUIRED | EXTERNAL_PROVIDER
     enabled: bool = True
     salt_hex: str = ""
     verifier: int = 0
@@ -132,6 +140,9 @@ class User:
     codes: dict[str, Code] = field(default_factory=dict)
     pending_attributes: dict[str, str] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
+    failed_sign_ins: int = 0  # wrong passwords since the last right one (Cognito's lockout, see backend)
+    last_failed_sign_in: float = 0.0
+    locked_until: float = 0.0
 
 
 @dataclass
@@ -162,6 +173,7 @@ class AuthSession:
     first_factor_otp: bool = False  # EMAIL_OTP / SMS_OTP here is the first factor, not MFA
     mfa_setup_email: str | None = None  # the address MFA_SETUP is verifying for EMAIL_OTP
     auto_sign_in: bool = False  # ConfirmSignUp's Session: InitiateAuth USER_AUTH signs in with it once
+    decoy_login: str = ""  # the unknown name a PreventUserExistenceErrors CUSTOM_AUTH runs its triggers for
 
 
 @dataclass
@@ -197,6 +209,8 @@ class UserPool:
         for candidate in self.users.values():
             if candidate.sub == name:
                 return candidate
+            if candidate.status == "EXTERNAL_PROVIDER":  # Google_123 signs in through its provider only
+                continue
             for attr in self.username_attributes:
                 if candidate.attributes.get(attr, "").lower() == lowered:
                     return candidate

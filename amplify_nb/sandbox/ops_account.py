@@ -40,6 +40,7 @@ __all__ = [
     "get_user_attribute_verification_code",
     "global_sign_out",
     "new_user",
+    "recovery_medium",
     "resend_confirmation_code",
     "revoke_token",
     "sign_up",
@@ -68,7 +69,9 @@ def check_unique(pool: UserPool, attributes: dict[str, str], owner: User | None 
         if not value:
             continue
         for other in pool.users.values():
-            if other is not owner and other.attributes.get(attribute, "").lower() == value:
+            # A federated user (Google_123) shares its e-mail with no one's sign-in: it never signs in by it.
+            if (other is not owner and other.status != "EXTERNAL_PROVIDER"
+                    and other.attributes.get(attribute, "").lower() == value):
                 raise CognitoError("AliasExistsException" if owner else "UsernameExistsException",
                                    f"An account with the given {attribute.replace('_', ' ')} already exists.")
 
@@ -220,6 +223,17 @@ def resend_confirmation_code(backend: CognitoBackend, params: dict[str, Any]) ->
         message_source="ResendCode", client_metadata=optional(params, "ClientMetadata", kind="map"))}
 
 
+def recovery_medium(user: User) -> str | None:
+    """Where a password-reset code goes: a verified e-mail (any e-mail once a reset is required), else a
+    verified phone; None when the user has neither."""
+    if (user.attributes.get("email_verified") == "true" or user.status == "RESET_REQUIRED") \
+            and user.attributes.get("email"):
+        return "EMAIL"
+    if user.attributes.get("phone_number_verified") == "true":
+        return "SMS"
+    return None
+
+
 @operation("ForgotPassword")
 def forgot_password(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, client, username, user = _client_and_user(backend, params, "")
@@ -233,11 +247,7 @@ def forgot_password(backend: CognitoBackend, params: dict[str, Any]) -> dict[str
             return {"CodeDeliveryDetails": {"Destination": mask_destination("EMAIL", f"{username}@x"),
                                             "DeliveryMedium": "EMAIL", "AttributeName": "email"}}
         raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
-    medium = None
-    if user.attributes.get("email_verified") == "true" or user.status == "RESET_REQUIRED":
-        medium = "EMAIL" if user.attributes.get("email") else None
-    if medium is None and user.attributes.get("phone_number_verified") == "true":
-        medium = "SMS"
+    medium = recovery_medium(user)
     if medium is None:
         raise CognitoError("InvalidParameterException", "Cannot reset password for the user as there is no "
                            "registered/verified email or phone_number")

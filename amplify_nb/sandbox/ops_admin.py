@@ -14,7 +14,7 @@ from typing import Any
 from .backend import CognitoBackend, operation
 from .mfa import apply_mfa_settings, mfa_summary
 from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
-from .ops_account import check_attributes, new_user
+from .ops_account import check_attributes, new_user, recovery_medium
 from .protocol import (
     CognitoError,
     attribute_list,
@@ -55,7 +55,7 @@ def temporary_password(policy: PasswordPolicy) -> str:
     return "".join(body) + secrets.choice(string.ascii_uppercase) + secrets.choice(string.digits) + "!"
 
 
-@operation("CreateUserPool")
+@operation("CreateUserPool", signed=True)
 def create_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     name = require(params, "PoolName", max_len=128)
     policy = ((params.get("Policies") or {}).get("PasswordPolicy")) or {}
@@ -84,7 +84,7 @@ def create_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[st
     return {"UserPool": {"Id": pool.pool_id, "Name": pool.name, "MfaConfiguration": pool.mfa_configuration}}
 
 
-@operation("DescribeUserPool")
+@operation("DescribeUserPool", signed=True)
 def describe_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(require(params, "UserPoolId", max_len=55))
     policy = pool.password_policy
@@ -106,15 +106,17 @@ def describe_user_pool(backend: CognitoBackend, params: dict[str, Any]) -> dict[
     }}
 
 
-@operation("CreateUserPoolClient")
+@operation("CreateUserPoolClient", signed=True)
 def create_user_pool_client(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(require(params, "UserPoolId", max_len=55))
     client = AppClient(
         client_id=new_client_id(), name=require(params, "ClientName", max_len=128),
         secret=secrets.token_urlsafe(38) if params.get("GenerateSecret") else None,
-        explicit_auth_flows=tuple(params.get("ExplicitAuthFlows") or ("ALLOW_USER_SRP_AUTH",
+        # Cognito's defaults for a client made by the API: these three flows, and LEGACY existence errors (the
+        # console's new clients say ENABLED, the API's do not).
+        explicit_auth_flows=tuple(params.get("ExplicitAuthFlows") or ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH",
                                                                        "ALLOW_REFRESH_TOKEN_AUTH")),
-        prevent_user_existence_errors=params.get("PreventUserExistenceErrors", "ENABLED") == "ENABLED",
+        prevent_user_existence_errors=params.get("PreventUserExistenceErrors", "LEGACY") == "ENABLED",
     )
     rotation = params.get("RefreshTokenRotation") or {}
     if rotation.get("Feature") == "ENABLED":
@@ -137,10 +139,16 @@ def describe_client(pool: UserPool, client: AppClient) -> dict[str, Any]:
     }
     if client.secret:
         described["ClientSecret"] = client.secret
+    if client.allowed_oauth_flows:  # the managed login's settings (Sandbox(oauth=True), HostedUI.enable)
+        described.update({"AllowedOAuthFlowsUserPoolClient": True,
+                          "AllowedOAuthFlows": list(client.allowed_oauth_flows),
+                          "AllowedOAuthScopes": list(client.allowed_oauth_scopes),
+                          "CallbackURLs": list(client.callback_urls), "LogoutURLs": list(client.logout_urls),
+                          "SupportedIdentityProviders": list(client.supported_identity_providers)})
     return {"UserPoolClient": described}
 
 
-@operation("DescribeUserPoolClient")
+@operation("DescribeUserPoolClient", signed=True)
 def describe_user_pool_client(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(require(params, "UserPoolId", max_len=55))
     client = pool.clients.get(require(params, "ClientId", max_len=128))
@@ -149,7 +157,7 @@ def describe_user_pool_client(backend: CognitoBackend, params: dict[str, Any]) -
     return describe_client(pool, client)
 
 
-@operation("AdminCreateUser")
+@operation("AdminCreateUser", signed=True)
 def admin_create_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(require(params, "UserPoolId", max_len=55))
     username = check_username(require(params, "Username", max_len=128))
@@ -169,7 +177,7 @@ def admin_create_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[s
     return {"User": describe_user(user)}
 
 
-@operation("AdminGetUser")
+@operation("AdminGetUser", signed=True)
 def admin_get_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     _, user = _user(backend, params)
     described = describe_user(user)
@@ -177,7 +185,7 @@ def admin_get_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str,
     return {**described, **mfa_summary(user)}
 
 
-@operation("AdminSetUserPassword")
+@operation("AdminSetUserPassword", signed=True)
 def admin_set_user_password(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _user(backend, params)
     password = check_password_shape(require(params, "Password", max_len=256))
@@ -187,7 +195,7 @@ def admin_set_user_password(backend: CognitoBackend, params: dict[str, Any]) -> 
     return {}
 
 
-@operation("AdminConfirmSignUp")
+@operation("AdminConfirmSignUp", signed=True)
 def admin_confirm_sign_up(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     _, user = _user(backend, params)
     if user.status != "UNCONFIRMED":
@@ -197,7 +205,7 @@ def admin_confirm_sign_up(backend: CognitoBackend, params: dict[str, Any]) -> di
     return {}
 
 
-@operation("AdminUpdateUserAttributes")
+@operation("AdminUpdateUserAttributes", signed=True)
 def admin_update_user_attributes(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _user(backend, params)
     changes = attribute_map(require(params, "UserAttributes", kind="list"))
@@ -207,7 +215,7 @@ def admin_update_user_attributes(backend: CognitoBackend, params: dict[str, Any]
     return {}
 
 
-@operation("AdminDeleteUser")
+@operation("AdminDeleteUser", signed=True)
 def admin_delete_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _user(backend, params)
     backend.issuer.revoke_user(user.username)
@@ -215,42 +223,51 @@ def admin_delete_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[s
     return {}
 
 
-@operation("AdminDisableUser")
+@operation("AdminDisableUser", signed=True)
 def admin_disable_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     _, user = _user(backend, params)
     user.enabled = False
     return {}
 
 
-@operation("AdminEnableUser")
+@operation("AdminEnableUser", signed=True)
 def admin_enable_user(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     _, user = _user(backend, params)
     user.enabled = True
     return {}
 
 
-@operation("AdminResetUserPassword")
+@operation("AdminResetUserPassword", signed=True)
 def admin_reset_user_password(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _, user = _user(backend, params)
+    """The password stops working and, as ForgotPassword does, a code goes to the verified e-mail or phone
+    (the user finishes with ConfirmForgotPassword)."""
+    pool, user = _user(backend, params)
+    medium = recovery_medium(user)
+    if medium is None:
+        raise CognitoError("InvalidParameterException", "Cannot reset password for the user as there is no "
+                           "registered/verified email or phone_number")
     user.status = "RESET_REQUIRED"
+    backend.send_code(pool, user, purpose="forgot", kind="ForgotPassword", medium=medium, client_id=None,
+                      message_source="AdminResetUserPassword",
+                      client_metadata=optional(params, "ClientMetadata", kind="map") or {})
     return {}
 
 
-@operation("AdminUserGlobalSignOut")
+@operation("AdminUserGlobalSignOut", signed=True)
 def admin_user_global_sign_out(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     _, user = _user(backend, params)
     backend.issuer.revoke_user(user.username)
     return {}
 
 
-@operation("AdminSetUserMFAPreference")
+@operation("AdminSetUserMFAPreference", signed=True)
 def admin_set_user_mfa_preference(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _user(backend, params)
     apply_mfa_settings(pool, user, params)
     return {}
 
 
-@operation("ListUsers")
+@operation("ListUsers", signed=True)
 def list_users(backend: CognitoBackend, params: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(require(params, "UserPoolId", max_len=55))
     return {"Users": [describe_user(user) for user in pool.users.values()]}

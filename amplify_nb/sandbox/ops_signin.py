@@ -38,39 +38,48 @@ _PASSWORD_FLOWS = ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_S
 _ADMIN_FLOWS = ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
 
 
+def _trigger_base(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession,
+                  user: User | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The custom-auth triggers' common event fields, and the user's attributes (none for an unknown user,
+    whose triggers Cognito runs with ``userNotFound: true`` under PreventUserExistenceErrors)."""
+    name = user.username if user is not None else session.decoy_login
+    return ({"region": backend.region, "pool_id": pool.pool_id, "username": name, "client_id": client.client_id},
+            dict(user.attributes) if user is not None else {})
+
+
 def _custom_next(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession,
-                 user: User, srp_a_hex: str | None = None) -> dict[str, Any]:
+                 user: User | None, srp_a_hex: str | None = None) -> dict[str, Any]:
     """Ask define_auth_challenge what comes next, given the challenges answered so far."""
-    base = {"region": backend.region, "pool_id": pool.pool_id, "username": user.username,
-            "client_id": client.client_id}
+    base, attributes = _trigger_base(backend, pool, client, session, user)
     decided = backend.triggers.invoke("define_auth_challenge", event(
         "DefineAuthChallenge_Authentication", **base,
-        request={"userAttributes": dict(user.attributes), "session": list(session.custom_history),
-                 "clientMetadata": dict(session.client_metadata), "userNotFound": False},
+        request={"userAttributes": attributes, "session": list(session.custom_history),
+                 "clientMetadata": dict(session.client_metadata), "userNotFound": user is None},
         response={"challengeName": None, "issueTokens": None, "failAuthentication": None},
     ))["response"]
-    if decided.get("failAuthentication"):
-        pool.sessions.pop(session.session_id, None)
+    if decided.get("failAuthentication") or (decided.get("issueTokens") and user is None):
+        pool.sessions.pop(session.session_id, None)  # an unknown user never gets tokens, whatever the trigger says
         raise not_authorized()
     if decided.get("issueTokens"):
+        assert user is not None
         return finish(backend, pool, client, session, user)
     name = decided.get("challengeName")
     if name == "PASSWORD_VERIFIER" and srp_a_hex is not None:
-        return srp_challenge(pool, session, user, srp_a_hex)
+        return srp_challenge(pool, session, user, srp_a_hex, base["username"])
     if name != "CUSTOM_CHALLENGE":
         raise CognitoError("InvalidLambdaResponseException", f"Unrecognizable lambda output: challengeName {name!r}")
     created = backend.triggers.invoke("create_auth_challenge", event(
         "CreateAuthChallenge_Authentication", **base,
-        request={"userAttributes": dict(user.attributes), "challengeName": name,
+        request={"userAttributes": attributes, "challengeName": name,
                  "session": list(session.custom_history), "clientMetadata": dict(session.client_metadata),
-                 "userNotFound": False},
+                 "userNotFound": user is None},
         response={"publicChallengeParameters": {}, "privateChallengeParameters": {}, "challengeMetadata": None},
     ))["response"]
     session.public_parameters = {str(k): str(v) for k, v in (created.get("publicChallengeParameters") or {}).items()}
     session.private_parameters = {str(k): str(v) for k, v in (created.get("privateChallengeParameters") or {}).items()}
     session.challenge_metadata = created.get("challengeMetadata")
     session.challenge = "CUSTOM_CHALLENGE"
-    return challenge(session, None, {**session.public_parameters, "USERNAME": user.username})
+    return challenge(session, None, {**session.public_parameters, "USERNAME": base["username"]})
 
 
 def _migrate_user(backend: CognitoBackend, pool: UserPool, client: AppClient, username: str, password: str | None,
@@ -154,13 +163,12 @@ def start_auth(backend: CognitoBackend, pool: UserPool, client: AppClient, flow:
             backend.user_or_error(pool, client, username)
         backend.check_secret_hash(client, auth.get("SECRET_HASH"), username, user.username)
         _require_password_set(user)
-        if not backend.password_matches(pool, user, password):
-            raise not_authorized()
+        user = backend.password_attempt(user, lambda: backend.password_matches(pool, user, password))
         backend.check_can_sign_in(user)
         session = new_session(backend, pool, client, user, flow, {})
         session.device_key = auth.get("DEVICE_KEY")
         return after_first_factor(backend, pool, client, session, user)
-    if user is None and not (flow == "USER_SRP_AUTH" and client.prevent_user_existence_errors):
+    if user is None and not (flow in ("USER_SRP_AUTH", "CUSTOM_AUTH") and client.prevent_user_existence_errors):
         backend.user_or_error(pool, client, username)
     names = (username,) if user is None else (username, user.username)
     backend.check_secret_hash(client, auth.get("SECRET_HASH"), *names)
@@ -175,7 +183,10 @@ def start_auth(backend: CognitoBackend, pool: UserPool, client: AppClient, flow:
     if not backend.triggers.has("define_auth_challenge"):
         raise CognitoError("InvalidParameterException",
                            "Custom auth lambda trigger is not configured for the user pool.")
-    backend.check_can_sign_in(user)
+    if user is not None:
+        backend.check_can_sign_in(user)
+    else:
+        session.decoy_login = username
     srp_a = auth.get("SRP_A") if auth.get("CHALLENGE_NAME") == "SRP_A" else None
     if srp_a is not None:
         session.custom_history.append({"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None})
@@ -219,6 +230,8 @@ def respond(backend: CognitoBackend, pool: UserPool, client: AppClient, params: 
         _take_device_key(pool, session, user, answers)
     if name == "PASSWORD_VERIFIER":
         return _password_verifier(backend, pool, client, session, user, answers)
+    if user is None and name == "CUSTOM_CHALLENGE" and session.decoy_login:
+        return _custom_answer(backend, pool, client, session, None, answers, meta)
     if user is None:
         raise not_authorized()
     chosen = ops_user_auth.respond(backend, pool, client, session, user, name, answers)
@@ -258,21 +271,26 @@ def respond(backend: CognitoBackend, pool: UserPool, client: AppClient, params: 
         user.modified_at = backend.now()
         return after_first_factor(backend, pool, client, session, user, "NewPasswordChallenge")
     if name == "CUSTOM_CHALLENGE":
-        answer = require(answers, "ANSWER", max_len=4096)
-        verdict = backend.triggers.invoke("verify_auth_challenge_response", event(
-            "VerifyAuthChallengeResponse_Authentication", region=backend.region, pool_id=pool.pool_id,
-            username=user.username, client_id=client.client_id,
-            request={"userAttributes": dict(user.attributes), "privateChallengeParameters":
-                     dict(session.private_parameters), "challengeAnswer": answer,
-                     "clientMetadata": dict(meta), "userNotFound": False},
-            response={"answerCorrect": None},
-        ))["response"]
-        rotate(pool, session)
-        session.custom_history.append({"challengeName": "CUSTOM_CHALLENGE",
-                                       "challengeResult": bool(verdict.get("answerCorrect")),
-                                       "challengeMetadata": session.challenge_metadata})
-        return _custom_next(backend, pool, client, session, user)
+        return _custom_answer(backend, pool, client, session, user, answers, meta)
     raise CognitoError("InvalidParameterException", f"Unsupported challenge {name[:64]}")
+
+
+def _custom_answer(backend: CognitoBackend, pool: UserPool, client: AppClient, session: AuthSession,
+                   user: User | None, answers: dict[str, str], meta: dict[str, str]) -> dict[str, Any]:
+    """A CUSTOM_CHALLENGE answer, judged by verify_auth_challenge_response (``userNotFound`` for a decoy)."""
+    answer = require(answers, "ANSWER", max_len=4096)
+    base, attributes = _trigger_base(backend, pool, client, session, user)
+    verdict = backend.triggers.invoke("verify_auth_challenge_response", event(
+        "VerifyAuthChallengeResponse_Authentication", **base,
+        request={"userAttributes": attributes, "privateChallengeParameters": dict(session.private_parameters),
+                 "challengeAnswer": answer, "clientMetadata": dict(meta), "userNotFound": user is None},
+        response={"answerCorrect": None},
+    ))["response"]
+    rotate(pool, session)
+    session.custom_history.append({"challengeName": "CUSTOM_CHALLENGE",
+                                   "challengeResult": bool(verdict.get("answerCorrect")) and user is not None,
+                                   "challengeMetadata": session.challenge_metadata})
+    return _custom_next(backend, pool, client, session, user)
 
 
 def _take_device_key(pool: UserPool, session: AuthSession, user: User, answers: dict[str, str]) -> None:
@@ -319,10 +337,8 @@ def _password_verifier(backend: CognitoBackend, pool: UserPool, client: AppClien
         block = base64.b64decode(answers.get("PASSWORD_CLAIM_SECRET_BLOCK", ""), validate=True)
     except (binascii.Error, ValueError):
         raise not_authorized() from None
-    if user is None or block != session.secret_block or not session.srp.signature_matches(
-        session.srp_a, pool.short_id, user.username, block, canonical, signature
-    ):
-        raise not_authorized()
+    user = backend.password_attempt(user, lambda: block == session.secret_block and session.srp.signature_matches(
+        session.srp_a, pool.short_id, user.username, block, canonical, signature))
     backend.check_can_sign_in(user)
     rotate(pool, session)
     if session.flow == "CUSTOM_AUTH":

@@ -92,8 +92,7 @@ def _begin(backend: CognitoBackend, pool: UserPool, client: AppClient, session: 
             return challenge(session, user, {"USERNAME": user.username if user else login})
         password = check_password_shape(require(given, "PASSWORD", max_len=256))
         pool.sessions.pop(session.session_id, None)  # one password per Session, right or wrong
-        if user is None or not backend.password_matches(pool, user, password):
-            raise not_authorized()
+        user = backend.password_attempt(user, lambda: backend.password_matches(pool, user, password))
         backend.check_can_sign_in(user)
         pool.sessions[session.session_id] = session
         return after_first_factor(backend, pool, client, session, user)

@@ -97,7 +97,7 @@ class S3Gate:
         if principal.is_admin:
             return forward(environ, start_response)
         checks = _checks(method, environ)
-        if not self._allowed(principal, checks):
+        if not self.allowed(principal, checks):
             return s3_error(start_response, method, 403, "AccessDenied", "Access Denied")
         return forward(environ, start_response)
 
@@ -115,7 +115,8 @@ class S3Gate:
 
         return start
 
-    def _allowed(self, principal: Principal, checks: list[Check]) -> bool:
+    def allowed(self, principal: Principal, checks: list[Check]) -> bool:
+        """Whether a minted session's role policies allow every check (also used by the IAM/STS gate)."""
         session = principal.session
         assert session is not None
         documents = self.account.role_documents(session.role_arn)

@@ -1,7 +1,8 @@
 """One HTTP endpoint on 127.0.0.1 for every AWS service the sandbox offers.
 
 Cognito user-pool calls (``X-Amz-Target: AWSCognitoIdentityProviderService.*``), Cognito Identity
-calls (``AWSCognitoIdentityService.*``), each pool's JWKS and the test OIDC issuer (``/oidc``) are
+calls (``AWSCognitoIdentityService.*``), each pool's JWKS, the test OIDC issuer (``/oidc``) and, with
+``Sandbox(oauth=True)``, the managed login (``/oauth2/*``, ``/login``, ``/logout``..., see .oauth) are
 answered by the fidelity layer; everything else (S3, IAM, STS, ...) goes to moto's own WSGI
 dispatcher, imported on first use so that the sandbox starts fast. S3 requests pass the S3 gate
 (SigV4 and IAM policies, and CORS from the bucket's rules) on their way to moto.
@@ -30,6 +31,7 @@ __all__ = ["Endpoint", "SandboxApp", "moto_application"]
 if TYPE_CHECKING:
     from .federation import FederationIssuer
     from .identity import IdentityService
+    from .oauth import HostedUI
     from .s3_gate import S3Gate
 
 log = logging.getLogger("amplify_nb.sandbox")
@@ -71,6 +73,7 @@ class SandboxApp:
         self.federation = federation
         self.gate = gate
         self._provision = provision
+        self.hosted_ui: HostedUI | None = None  # the managed login (Sandbox(oauth=True)); see .oauth
         self._fallback_factory = fallback
         self._fallback: Any = None
         self._fallback_lock = threading.Lock()
@@ -87,6 +90,8 @@ class SandboxApp:
             return self._identity(environ, answer, target[len(_IDENTITY_PREFIX):])
         if self.federation is not None and path.startswith("/oidc/") and environ.get("REQUEST_METHOD") == "GET":
             return self._oidc(answer, path)
+        if self.hosted_ui is not None and self.hosted_ui.handles(path):
+            return self.hosted_ui(environ, answer)
         if environ.get("REQUEST_METHOD") == "GET" and path.endswith("/.well-known/jwks.json"):
             pool_id = path.strip("/").split("/")[0]
             if pool_id in self.backend.pools:
@@ -172,12 +177,16 @@ class SandboxApp:
 
             if is_s3_request(environ):
                 return self.gate(environ, start_response, self._fallback)
+            from .iam_gate import serve
+
+            return serve(self.gate, environ, start_response, self._fallback)  # IAM, STS: signed, as on AWS
         return self._fallback(environ, start_response)
 
 
 def _names_a_bucket(environ: dict[str, Any], path: str) -> bool:
     """Whether a preflight is S3's (a bucket in the path or host) rather than the Cognito endpoint's."""
-    if path.startswith("/oidc/") or path.endswith("/.well-known/jwks.json"):
+    if path.startswith(("/oidc/", "/oauth2/", "/_idp/")) or path.endswith(
+            ("/.well-known/jwks.json", "/.well-known/openid-configuration")):
         return False
     from .s3_gate import target
 

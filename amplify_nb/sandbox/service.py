@@ -6,6 +6,8 @@ an identity pool with its two roles, and a bucket whose access the roles' polici
         sb.outbox.last_code("someone@example.com")
 
 Every instance has its own state, signing keys, AWS account (in moto) and free port, and stops cleanly.
+With ``oauth=True`` the endpoint also serves the managed login (hosted UI, OAuth 2.0, mock social providers) as
+``sb.hosted_ui``, the config gets ``auth.oauth``, and ``sb.machine_config`` is a client_credentials client; see .oauth.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from .federation import FederationIssuer
 from .identity import Call, IdentityPool, IdentityService, Login, amr_for
 from .keys import KeyRing
 from .mfa import new_totp_secret
-from .models import POLICY_FACTORS, AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
+from .models import AppClient, PasswordPolicy, User, UserPool, new_client_id, new_pool_id
+from .oauth import install_hosted_ui
 from .ops_account import new_user
+from .options import DEVICE_TRACKING, checked_device_tracking, checked_policy, checked_ttl, new_demo_password
 from .s3_gate import S3Gate
 from .server import Endpoint, SandboxApp, moto_application
 
@@ -37,8 +41,6 @@ __all__ = ["DEMO_USERNAME", "DEVELOPER_PROVIDER_NAME", "DEVICE_TRACKING", "Sandb
 
 DEMO_USERNAME = "demo@example.com"
 DEVELOPER_PROVIDER_NAME = "login.amplify_nb.sandbox"
-# device_tracking: None (off), or when a confirmed device is remembered: at once, or when the user says so.
-DEVICE_TRACKING = ("always", "user_opt_in")
 
 
 class Sandbox:
@@ -75,6 +77,10 @@ class Sandbox:
         refresh_token_rotation: bool = False,
         refresh_token_grace_seconds: int = 0,
         device_tracking: str | None = None,
+        oauth: bool = False,  # the managed login (hosted UI) on this endpoint: see .oauth
+        callback_urls: Iterable[str] | None = None,
+        logout_urls: Iterable[str] | None = None,
+        identity_providers: Iterable[str] | None = None,
     ):
         self.backend = CognitoBackend(region, clock or time.time, code_ttl=code_ttl, mfa_code_ttl=mfa_code_ttl,
                                       max_code_attempts=max_code_attempts)
@@ -83,8 +89,8 @@ class Sandbox:
             pool_id=new_pool_id(region), name="amplify-nb-sandbox", region=region,
             password_policy=password_policy or PasswordPolicy(), mfa_configuration=mfa_configuration,
             mfa_methods=tuple(mfa_methods), username_attributes=tuple(username_attributes),
-            alias_attributes=tuple(alias_attributes), allowed_first_auth_factors=_checked_policy(sign_in_policy),
-            device_tracking=_checked_device_tracking(device_tracking),
+            alias_attributes=tuple(alias_attributes), allowed_first_auth_factors=checked_policy(sign_in_policy),
+            device_tracking=checked_device_tracking(device_tracking),
         )
         self.backend.pools[self.pool.pool_id] = self.pool
         self.client = self.add_client(
@@ -96,7 +102,7 @@ class Sandbox:
         self.demo_username: str | None = None
         self.demo_password: str | None = None
         if demo_user:
-            self.demo_password = demo_password or os.environ.get("AMPLIFY_NB_DEMO_PASSWORD") or _demo_password()
+            self.demo_password = demo_password or os.environ.get("AMPLIFY_NB_DEMO_PASSWORD") or new_demo_password()
             demo_name = DEMO_USERNAME if self.pool.username_attributes else "demo"
             self.create_user(demo_name, self.demo_password, {"email": DEMO_USERNAME, "email_verified": "true",
                                                              "name": "Demo User"})
@@ -108,7 +114,7 @@ class Sandbox:
         self.keys = KeyRing(self.backend.clock)
         self.federation = FederationIssuer(self.backend.clock)
         self.identity = IdentityService(self.backend, self.federation, self.account, self.keys,
-                                        credentials_ttl=_checked_ttl(credentials_ttl),
+                                        credentials_ttl=checked_ttl(credentials_ttl),
                                         openid_token_ttl=openid_token_ttl)
         self._moto = moto
         self._app = SandboxApp(self.backend, moto_application if moto else None, self.account_id,
@@ -117,6 +123,12 @@ class Sandbox:
         self.backend.authorize = self._authorize_admin
         self._endpoint = Endpoint(self._app, port)
         self.federation.oidc_issuer = f"{self._endpoint.url}/oidc"
+        try:
+            self.hosted_ui = install_hosted_ui(self, oauth, callback_urls, logout_urls, identity_providers)
+        except Exception:
+            self._endpoint.stop()  # already listening, with its worker threads: free them before refusing
+            raise
+        self._app.hosted_ui = self.hosted_ui
         self.identity_pool: IdentityPool | None = self._default_identity_pool(allow_guest) if identity_pool else None
         self._running = False
 
@@ -206,7 +218,7 @@ class Sandbox:
 
     @credentials_ttl.setter
     def credentials_ttl(self, seconds: float) -> None:
-        self.identity.credentials_ttl = _checked_ttl(seconds)
+        self.identity.credentials_ttl = checked_ttl(seconds)
 
     @property
     def allow_guest(self) -> bool:
@@ -280,6 +292,7 @@ class Sandbox:
                 "password_policy": pool.password_policy.as_outputs(),
                 **self._passwordless_outputs(),
                 **({"identity_pool_id": self.identity_pool_id} if self.identity_pool else {}),
+                **({"oauth": self.hosted_ui.outputs(self.client)} if self.hosted_ui else {}),
                 "unauthenticated_identities_enabled": self.allow_guest,
             },
             **({"storage": {
@@ -298,6 +311,14 @@ class Sandbox:
                 "device_tracking": pool.device_tracking,
             }},
         }
+
+    @property
+    def machine_config(self) -> dict[str, Any]:
+        """sb.config for the confidential machine client: client_credentials on the resource server's scopes
+        (``auth.oauth.scopes``: sandbox-api/read, sandbox-api/write), its secret in custom.amplify_nb."""
+        if self.hosted_ui is None:
+            raise ValueError("sb.machine_config is the managed login's machine client: Sandbox(oauth=True)")
+        return self.hosted_ui.machine_config(self.config)
 
     def _passwordless_outputs(self) -> dict[str, Any]:
         """amplify_outputs.json's auth.passwordless, as Amplify JS reads it, when the pool has OTP first factors."""
@@ -371,31 +392,3 @@ class Sandbox:
         with self.backend.lock:
             self.backend.pools[pool.pool_id] = pool
         return pool, client
-
-
-def _checked_policy(factors: Iterable[str]) -> tuple[str, ...]:
-    """The pool's AllowedFirstAuthFactors: known factors only, at least one (WEB_AUTHN is out of scope)."""
-    policy = tuple(dict.fromkeys(str(f).upper() for f in factors))
-    unknown = [f for f in policy if f not in POLICY_FACTORS]
-    if not policy or unknown:
-        raise ValueError(f"sign_in_policy takes one or more of {', '.join(POLICY_FACTORS)}, not {list(factors)!r}")
-    return policy
-
-
-def _checked_device_tracking(mode: str | None) -> str | None:
-    if mode is not None and mode not in DEVICE_TRACKING:
-        raise ValueError(f"device_tracking must be None, 'always' or 'user_opt_in', not {mode!r}")
-    return mode
-
-
-def _checked_ttl(seconds: float) -> float:
-    """Credentials must outlive their own issue: under a second they arrive expired and every client
-    would fail in a refresh loop, which teaches nothing."""
-    if not isinstance(seconds, (int, float)) or seconds < 1:
-        raise ValueError(f"credentials_ttl must be at least 1 second, not {seconds!r}")
-    return float(seconds)
-
-
-def _demo_password() -> str:
-    """Satisfies the default policy (upper, lower, digit, symbol, >= 8) and is easy to type."""
-    return "Demo-" + secrets.token_hex(3) + "-Pw1"

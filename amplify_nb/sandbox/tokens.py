@@ -8,16 +8,19 @@ read either), which is what makes RevokeToken and GlobalSignOut real.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .protocol import CognitoError, not_authorized
 
-__all__ = ["RefreshRecord", "TokenIssuer", "new_jti"]
+__all__ = ["RefreshRecord", "TokenIssuer", "at_hash", "identities_claim", "new_jti"]
 
 
 def _b64_uint(value: int) -> str:
@@ -35,6 +38,7 @@ class RefreshRecord:
     revoked: bool = False
     device_key: str | None = None  # the device the sign-in was bound to: a refresh must name it
     replaced_until: float | None = None  # rotated away: usable until then (the client's grace period)
+    scopes: tuple[str, ...] | None = None  # granted by the hosted UI (OAuth); None: an API sign-in
 
 
 class TokenIssuer:
@@ -112,3 +116,22 @@ class TokenIssuer:
 
 def new_jti() -> str:
     return str(uuid.uuid4())
+
+
+def at_hash(access_token: str) -> str:
+    """OIDC's access-token hash for RS256: the left half of its SHA-256, base64url without padding."""
+    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+def identities_claim(attribute: str) -> Any:
+    """A federated user's ``identities`` attribute (a JSON string) as Cognito's ID tokens carry it: a list
+    of objects whose values are strings (``"primary": "true"``, ``"dateCreated": "1582581501556"``), null kept."""
+    try:
+        linked = json.loads(attribute)
+    except ValueError:
+        return attribute
+    if not isinstance(linked, list):
+        return attribute
+    return [{key: (value if value is None or isinstance(value, str) else json.dumps(value))
+             for key, value in item.items()} if isinstance(item, dict) else item for item in linked]

@@ -3,6 +3,7 @@
     from amplify_nb.widgets import Authenticator, with_authenticator
     Authenticator()                        # the default session; every Amplify UI state
     with_authenticator(my_dashboard)       # the dashboard only once signed in
+    with_oauth(my_dashboard)               # the same, signing in through Cognito's hosted UI
 
 Names resolve lazily, so ``amplify_nb.I18n`` (in i18n.py) costs no ipywidgets import.
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["STATES", "Authenticator", "Greetings", "I18n", "SelectMFAType", "Theme", "WithAuthenticator",
-           "with_authenticator"]
+__all__ = ["STATES", "Authenticator", "Greetings", "I18n", "OAuthButton", "SelectMFAType", "Theme",
+           "WithAuthenticator", "WithOAuth", "with_authenticator", "with_oauth"]
 
 _LAZY = {
     "Authenticator": "authenticator",
@@ -23,12 +24,16 @@ _LAZY = {
     "I18n": "i18n",
     "Theme": "theme",
     "STATES": "flow",
+    "OAuthButton": "hosted_ui",
+    "WithOAuth": "hosted_ui",
+    "with_oauth": "hosted_ui",
 }
 
 if TYPE_CHECKING:
     from .authenticator import Authenticator, WithAuthenticator, with_authenticator
     from .flow import STATES
     from .greetings import Greetings, SelectMFAType
+    from .hosted_ui import OAuthButton, WithOAuth, with_oauth
     from .i18n import I18n
     from .theme import Theme
 

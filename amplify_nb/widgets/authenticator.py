@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -25,6 +25,7 @@ from ..core.hub import Hub
 from ..errors import ValidationError
 from .base import View, resolve_auth
 from .flow import SIGNED_OUT_STATES, STATES, Flow, SignInOptions
+from .hosted_ui import MODES, resolve_social_providers
 from .i18n import I18n
 from .theme import Theme
 from .views_account import ConfirmSignUpView, ForgotPasswordView, SignedInView, SignUpView, VerifyContactView
@@ -57,12 +58,19 @@ class Authenticator(widgets.VBox):
                  theme: Mapping[str, str] | Theme | None = None,
                  error_message: Mapping[str, str] | Callable[[BaseException], str | None] | None = None,
                  login_flow: str | None = None, preferred_challenge: str | None = None,
-                 passwordless_sign_up: bool | None = None, auto_sign_in: bool | None = None, **kwargs: Any):
+                 passwordless_sign_up: bool | None = None, auto_sign_in: bool | None = None,
+                 social_providers: Sequence[str] | None = None, redirect_mode: str = "auto", **kwargs: Any):
         """``login_flow`` (default: the configuration's) USER_AUTH signs in with a first factor the user
         chooses, or ``preferred_challenge`` (PASSWORD_SRP, PASSWORD, EMAIL_OTP, SMS_OTP; default: the
         configuration's passwordless preference). ``passwordless_sign_up`` (default: a one-time-code factor
         is preferred) asks no password at sign-up; ``auto_sign_in`` (default: with USER_AUTH) signs the new
-        user in as soon as the sign-up is confirmed. See flow.SignInOptions."""
+        user in as soon as the sign-up is confirmed. See flow.SignInOptions.
+
+        ``social_providers`` (Amplify UI's: amazon, apple, facebook, google; default: those among the
+        configuration's identity providers) are "Sign In with ..." buttons that go through the hosted UI, as
+        does the "Sign In with the Hosted UI" button that a configuration with an oauth section adds;
+        ``redirect_mode`` (auto, loopback, server, paste) is how the browser's redirect comes back (see
+        ``Auth.sign_in_with_redirect`` and hosted_ui.py)."""
         if initial_state not in INITIAL_STATES:
             raise ValidationError(f"initial_state must be one of {', '.join(INITIAL_STATES)}", field="initial_state")
         if federated is not None and (not isinstance(federated, Mapping) or not all(
@@ -72,7 +80,11 @@ class Authenticator(widgets.VBox):
         if error_message is not None and not (callable(error_message) or isinstance(error_message, Mapping)):
             raise ValidationError("error_message must be a dict (error code or message -> text) or a function",
                                   field="error_message")
+        if redirect_mode not in MODES:
+            raise ValidationError(f"redirect_mode must be one of {', '.join(MODES)}", field="redirect_mode")
         self.auth = resolve_auth(auth)
+        self.social_providers = resolve_social_providers(social_providers, self.auth.config, federated)
+        self.redirect_mode = redirect_mode
         self.theme = theme if isinstance(theme, Theme) else Theme(theme)
         self.hide_default = bool(hide_default)
         self.include_greetings = bool(include_greetings)
@@ -149,7 +161,9 @@ class Authenticator(widgets.VBox):
         if payload.get("session") != self.auth.name or self.flow.acting:
             return
         event = payload.get("event")
-        if event == "signIn" and self.auth.is_signed_in:
+        # The hosted UI's sign-in says signIn, then signInWithRedirect: the first moves the view.
+        if (event == "signIn" or (event == "signInWithRedirect" and self.auth_state != "signedIn")) and \
+                self.auth.is_signed_in:
             self.flow.reset()
             self.flow.go("signedIn")
         elif event == "signOut" and self.auth_state not in SIGNED_OUT_STATES:

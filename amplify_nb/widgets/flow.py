@@ -118,6 +118,7 @@ class Flow:
         self.verifying: str | None = None  # verifyContact: the attribute a code was sent for
         self.notice: str | None = None  # an English phrase (I18n key) for the next form to show
         self.password_refused = False  # signInPassword: Cognito ended the session on a wrong password
+        self.logout_url: str | None = None  # after signing out of a hosted-UI session: its /logout, for the browser
 
     @property
     def acting(self) -> bool:
@@ -342,7 +343,10 @@ class Flow:
         self.go("signedIn")
 
     def sign_out(self, global_: bool = False) -> None:
+        """After a hosted-UI sign-in the result names the hosted UI's /logout (``logout_url``): the sign-in
+        view offers it, since only the browser can end its own Cognito session."""
         with self._action():
-            self.auth.sign_out(global_)
+            result = self.auth.sign_out(global_)
             self.reset()
+            self.logout_url = getattr(result, "logout_url", None)
             self.go("signIn")

@@ -3,6 +3,7 @@ method, setting up an authenticator app on the way). Both work inside an Authent
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -37,24 +38,33 @@ class Greetings(View):
 
     state = "signedIn"
 
-    def __init__(self, auth: Any = None, *, theme: Any = None, error_message: Any = None, host: Any = None):
+    def __init__(self, auth: Any = None, *, theme: Any = None, error_message: Any = None, host: Any = None,
+                 on_sign_out: Callable[[str | None], Any] | None = None):
+        """``on_sign_out(logout_url)`` after a sign-out from its button; the URL (the hosted UI's /logout, which
+        ends the browser's Cognito session) is None unless the session signed in through the hosted UI.
+        Without it a standalone Greetings shows that link itself; inside an Authenticator the sign-in view
+        does."""
         standalone = host is None
         super().__init__(host or StandaloneHost(auth, theme, error_message))
         self.auth = self.host.auth
+        self.on_sign_out = on_sign_out
         self.hello = self.theme.text(widgets.Label())
         self.hello.layout.width = "auto"
         self.sign_out_button = self.button("Sign Out", self.sign_out, primary=False)
         self.sign_out_button.layout.margin = "0"
+        self.logout = widgets.HTML(layout=widgets.Layout(display="none"))
         self.children = [widgets.HBox([self.hello, self.sign_out_button],
                                       layout=widgets.Layout(justify_content="space-between", align_items="center",
                                                             width="100%")),
-                         self.error, self.spinner]
+                         self.logout, self.error, self.spinner]
         # Inside an Authenticator, it follows the Hub and the language for its views; alone, itself.
         self._stops = [Hub.listen("auth", self._on_hub), I18n.listen(lambda _lang: self.retranslate())] \
             if standalone else []
         self.refresh()
 
     def refresh(self) -> None:
+        if self.auth.is_signed_in:
+            self.logout.value, self.logout.layout.display = "", "none"
         name = display_name(self.auth) if self.auth.is_signed_in else ""
         if name:
             self.label(self.hello, "value", "Hello, {name}", name=name)
@@ -63,12 +73,22 @@ class Greetings(View):
         self.sign_out_button.layout.display = None if self.auth.is_signed_in else "none"
 
     def _on_hub(self, payload: dict[str, Any]) -> None:
-        if payload.get("session") == self.auth.name and payload.get("event") in ("signIn", "signOut"):
+        if payload.get("session") == self.auth.name and payload.get("event") in ("signIn", "signOut",
+                                                                                 "signInWithRedirect"):
             self.refresh()
 
     def sign_out(self) -> None:
-        if self.run(self.sign_out_button, self.flow.sign_out):
-            self.refresh()
+        if not self.run(self.sign_out_button, self.flow.sign_out):
+            return
+        self.refresh()
+        url = self.flow.logout_url
+        if self.on_sign_out is not None:
+            self.on_sign_out(url)
+        elif isinstance(self.host, StandaloneHost):  # inside an Authenticator the sign-in view shows it
+            from .hosted_ui import logout_link
+
+            self.logout.value = logout_link(url, self.theme) if url else ""
+            self.logout.layout.display = "block" if url else "none"
 
     def close(self) -> None:
         for stop in getattr(self, "_stops", ()):

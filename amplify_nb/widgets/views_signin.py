@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from ..steps import STEPS, mfa_method
 from .base import View
 from .form import FormField
+from .hosted_ui import SOCIAL_LABELS, HostedUIPanel, logout_link
 from .i18n import I18n
 from .totp import TOTPPanel
 
@@ -32,8 +33,9 @@ __all__ = [
     "new_password_fields",
 ]
 
-PROVIDER_LABELS = {"google": "Sign In with Google", "facebook": "Sign In with Facebook",
-                   "amazon": "Sign In with Amazon"}
+# A provider's button, the same whether it signs in with the app's own token (federated) or through the
+# hosted UI (social_providers).
+PROVIDER_LABELS = SOCIAL_LABELS
 ATTRIBUTE_LABELS = {"email": "Email", "phone_number": "Phone Number", "name": "Name", "given_name": "Given Name",
                     "family_name": "Family Name", "middle_name": "Middle Name", "nickname": "Nickname",
                     "preferred_username": "Preferred Username", "birthdate": "Birthdate", "address": "Address",
@@ -106,11 +108,17 @@ class SignInView(View):
             button = self.button(key, lambda p=provider, t=token_provider: self.federated(p, t), primary=False,
                                  **({} if provider.lower() in PROVIDER_LABELS else {"provider": provider}))
             self.federated_buttons[provider] = self.theme.outlined(button)
-        federated: list[widgets.Widget] = list(self.federated_buttons.values())
+        # Amplify UI's social providers, then Cognito's own page, both through the hosted UI (hosted_ui.py).
+        social = tuple(getattr(host, "social_providers", ()))
+        self.hosted_ui = HostedUIPanel(self, social, hosted_ui=True, mode=getattr(host, "redirect_mode", "auto"),
+                                       on_start=self._show_logout) if config.oauth else None
+        self.logout = widgets.HTML(layout=widgets.Layout(display="none"))
+        federated: list[widgets.Widget] = [*([self.hosted_ui] if self.hosted_ui else []),
+                                           *self.federated_buttons.values()]
         if federated:
             self.divider = self.theme.text(self.label(widgets.Label(), "value", "or"))
             federated.append(self.divider)
-        self.children = [self.heading, *federated, self.notice, self.form, self.error, self.spinner,
+        self.children = [self.heading, self.logout, *federated, self.notice, self.form, self.error, self.spinner,
                          widgets.HBox([self.forgot_button, self.sign_up_button],
                                       layout=widgets.Layout(justify_content="space-between"))]
 
@@ -118,6 +126,27 @@ class SignInView(View):
         super().enter()
         # The login the flow knows (just signed up, confirmed or reset) replaces whatever was typed before.
         self.form.reset(username=self.flow.username)
+        self._show_logout()
+
+    def _show_logout(self) -> None:
+        """Just signed out of a hosted-UI session: the link that ends the browser's Cognito session too;
+        gone once a new sign-in starts."""
+        if self.hosted_ui is not None and self.hosted_ui.waiting:
+            self.flow.logout_url = None
+        url = self.flow.logout_url
+        self.logout.value = logout_link(url, self.theme) if url else ""
+        self.logout.layout.display = "block" if url else "none"
+
+    def leave(self) -> None:
+        super().leave()
+        if self.hosted_ui is not None:  # a flow still waiting ends with the view (one that finished: a no-op)
+            self.hosted_ui.cancel()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.hosted_ui is not None:
+            self.hosted_ui.retranslate()
+        self._show_logout()
 
     def submit(self, values: dict[str, str]) -> bool:
         username, password = values["username"].strip(), values.get("password", "")

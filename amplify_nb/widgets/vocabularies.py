@@ -24,6 +24,11 @@ LABELS: tuple[str, ...] = (
     # choice-based sign-in and e-mail MFA set-up
     "Choose how to sign in", "Sign In with Password", "Sign In with Email", "Sign In with SMS", "Setup Email",
     "Enter your Email", "Multi-Factor Authentication Setup",
+    # the hosted UI (social providers, Cognito's own page, paste mode, sign-out with redirect)
+    "Sign In with Apple", "Sign In with the Hosted UI", "Open the sign-in page",
+    "Sign in on the page that opens; this notebook continues by itself",
+    "After signing in, copy the address your browser ended on and paste it here", "Address your browser ended on",
+    "Paste the whole address from the address bar", "Cancel", "Sign out of the hosted UI too",
     # attributes
     "Name", "Given Name", "Family Name", "Middle Name", "Nickname", "Preferred Username", "Birthdate", "Address",
     "Gender", "Locale", "Picture", "Profile", "Website", "Zone Info",
@@ -122,6 +127,15 @@ FR: dict[str, str] = {
     "Multi-Factor Authentication Setup": "Configuration de l'authentification multifacteur",
     "email is empty": "L'adresse e-mail est vide", "email must be an e-mail address": "Saisissez une adresse e-mail",
     "Invalid code or auth state for the user.": "Code non valide ; veuillez réessayer.",
+    "Sign In with Apple": "Se connecter avec Apple", "Sign In with the Hosted UI": "Se connecter sur la page hébergée",
+    "Open the sign-in page": "Ouvrir la page de connexion",
+    "Sign in on the page that opens; this notebook continues by itself":
+        "Connectez-vous sur la page qui s'ouvre ; ce notebook continue de lui-même",
+    "After signing in, copy the address your browser ended on and paste it here":
+        "Une fois connecté, copiez l'adresse sur laquelle votre navigateur s'est arrêté et collez-la ici",
+    "Address your browser ended on": "Adresse finale de votre navigateur",
+    "Paste the whole address from the address bar": "Collez l'adresse entière depuis la barre d'adresse",
+    "Cancel": "Annuler", "Sign out of the hosted UI too": "Se déconnecter aussi de la page hébergée",
 }
 
 DE: dict[str, str] = {
@@ -194,6 +208,15 @@ DE: dict[str, str] = {
     "email is empty": "Die E-Mail-Adresse ist leer",
     "email must be an e-mail address": "Geben Sie eine E-Mail-Adresse ein",
     "Invalid code or auth state for the user.": "Ungültiger Code; bitte versuchen Sie es erneut.",
+    "Sign In with Apple": "Mit Apple anmelden", "Sign In with the Hosted UI": "Auf der gehosteten Seite anmelden",
+    "Open the sign-in page": "Anmeldeseite öffnen",
+    "Sign in on the page that opens; this notebook continues by itself":
+        "Melden Sie sich auf der sich öffnenden Seite an; dieses Notebook fährt von selbst fort",
+    "After signing in, copy the address your browser ended on and paste it here":
+        "Kopieren Sie nach der Anmeldung die Adresse, bei der Ihr Browser angekommen ist, und fügen Sie sie hier ein",
+    "Address your browser ended on": "Adresse, bei der Ihr Browser angekommen ist",
+    "Paste the whole address from the address bar": "Fügen Sie die ganze Adresse aus der Adressleiste ein",
+    "Cancel": "Abbrechen", "Sign out of the hosted UI too": "Auch von der gehosteten Seite abmelden",
 }
 
 VOCABULARIES: dict[str, dict[str, str]] = {"en": {key: key for key in LABELS}, "fr": FR, "de": DE}

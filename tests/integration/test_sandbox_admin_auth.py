@@ -42,11 +42,12 @@ def test_admin_user_password_auth_signs_in_with_the_admin_keys(start):
 
 
 def test_admin_initiate_auth_unsigned_or_with_unknown_keys_is_refused(start):
-    sb, idp = start()
+    sb, _ = start()
     sb.create_user(ADA, PASSWORD)
     server = sb.add_client(explicit_auth_flows=ADMIN_FLOWS)
     fails("NotAuthorizedException", admin_auth, idp=idp_client(sb, signed=False), sb=sb, client=server)
-    fails("UnrecognizedClientException", admin_auth, idp=idp, sb=sb, client=server)  # made-up keys
+    made_up = {"aws_access_key_id": "AKIA" + "MADEUP0000000000", "aws_secret_access_key": "x" * 40}
+    fails("UnrecognizedClientException", admin_auth, idp=idp_client(sb, **made_up), sb=sb, client=server)
     wrong_secret = {**sb.admin_credentials, "aws_secret_access_key": "x" * 40}
     fails("InvalidSignatureException", admin_auth, idp=idp_client(sb, **wrong_secret), sb=sb, client=server)
 

@@ -228,7 +228,9 @@ def test_admin_device_operations_need_the_admin_keys(start):
     device, _ = remembered(sb, idp)
     fails("NotAuthorizedException", admin(sb, signed=False).admin_list_devices, UserPoolId=sb.pool.pool_id,
           Username=ADA)
-    fails("UnrecognizedClientException", idp.admin_list_devices, UserPoolId=sb.pool.pool_id, Username=ADA)
+    made_up = boto3.client("cognito-idp", region_name=sb.region, endpoint_url=sb.endpoint_url,
+                           aws_access_key_id="AKIA" + "MADEUP0000000000", aws_secret_access_key="x" * 40)
+    fails("UnrecognizedClientException", made_up.admin_list_devices, UserPoolId=sb.pool.pool_id, Username=ADA)
     signed = admin(sb)
     signed.admin_update_device_status(UserPoolId=sb.pool.pool_id, Username=ADA, DeviceKey=device.key,
                                       DeviceRememberedStatus="remembered")

@@ -6,8 +6,9 @@ from typing import Any
 
 from ...errors import AmplifyNbError, NetworkError, NotAuthorizedError, ValidationError
 from .. import validate
+from ..oauth.urls import logout_url
 from ..session import SessionState
-from .results import AuthUser, CodeDelivery
+from .results import AuthUser, CodeDelivery, SignOutResult
 
 __all__ = ["change_password", "current_user", "delete_user", "sign_out", "update_user_attributes", "user_attributes",
            "verify_attribute", "verify_attribute_submit"]
@@ -83,13 +84,15 @@ def delete_user(state: SessionState) -> None:
     state.emit("signOut", {"username": tokens.username})
 
 
-def sign_out(state: SessionState, global_: bool = False) -> None:
+def sign_out(state: SessionState, global_: bool = False) -> SignOutResult:
     """Local sign-out revokes the refresh token (best effort) and forgets the tokens; global sign-out
-    first asks Cognito to end every session of the user and fails, changing nothing, if it cannot."""
+    first asks Cognito to end every session of the user and fails, changing nothing, if it cannot. After a
+    hosted-UI sign-in the result carries the /logout address for the browser's own Cognito session."""
     tokens = state.tokens()
     if tokens is None:
         state.forget()
-        return
+        return SignOutResult()
+    hosted = state.hosted_ui_sign_in() is not None
     if global_:
         try:
             state.client.call("GlobalSignOut", AccessToken=tokens.access_token)
@@ -105,3 +108,4 @@ def sign_out(state: SessionState, global_: bool = False) -> None:
             pass  # the tokens are forgotten here either way; they expire on their own
     state.forget()
     state.emit("signOut", {"username": tokens.username, "global": bool(global_)})
+    return SignOutResult(tokens.username, bool(global_), logout_url(state.config) if hosted else None)

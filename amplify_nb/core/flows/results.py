@@ -8,7 +8,7 @@ from typing import Any
 
 from ...steps import CHALLENGES
 
-__all__ = ["AuthUser", "CodeDelivery", "SignInResult", "SignUpResult"]
+__all__ = ["AuthUser", "CodeDelivery", "SignInResult", "SignOutResult", "SignUpResult"]
 
 
 @dataclass(frozen=True)
@@ -78,3 +78,24 @@ class AuthUser:
     user_id: str
     login_id: str | None
     attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignOutResult:
+    """What sign-out did. ``logout_url``: after a sign-in through the hosted UI, Cognito's /logout address,
+    which the browser must open to end its own Cognito session (else the hosted UI signs the next visitor
+    straight back in); None otherwise."""
+
+    username: str | None = None
+    global_: bool = False
+    logout_url: str | None = None
+
+    def _repr_html_(self) -> str:
+        import html
+
+        who = f" {html.escape(self.username)}" if self.username else ""
+        text = f"Signed out{who}{' everywhere' if self.global_ else ''}."
+        if self.logout_url:
+            text += (f' <a href="{html.escape(self.logout_url)}" target="_blank" rel="noopener noreferrer">'
+                     "End the hosted UI's session in the browser</a>")
+        return f"<div>{text}</div>"
