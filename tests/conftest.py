@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh sandbox per test, a boto3 client on it, and a clock tests can move."""
+"""Shared fixtures: a fresh sandbox per test, a boto3 client on it, a clock tests can move, and the Hub's "auth"
+events a test sees."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+import amplify_nb
 from amplify_nb.sandbox import Sandbox
 
 
@@ -20,6 +22,15 @@ class MovableClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture
+def events():
+    """Every Hub "auth" event of the test, as payloads."""
+    seen: list[dict] = []
+    stop = amplify_nb.Hub.listen("auth", seen.append)
+    yield seen
+    stop()
 
 
 @pytest.fixture

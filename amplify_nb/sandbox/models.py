@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from .user_index import UserDirectory
+
 __all__ = [
     "MFA_TYPES",
     "POLICY_FACTORS",
@@ -192,7 +194,7 @@ class UserPool:
     device_tracking: str | None = None  # None | "always" | "user_opt_in" (DeviceOnlyRememberedOnUserPrompt)
     challenge_required_on_new_device: bool = True  # a remembered device stands in for MFA
     clients: dict[str, AppClient] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
+    users: UserDirectory = field(default_factory=UserDirectory)  # by username, indexed by sign-in values
     sessions: dict[str, AuthSession] = field(default_factory=dict)
     decoy_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
@@ -206,7 +208,7 @@ class UserPool:
         if user is not None:
             return user
         lowered = name.lower()
-        for candidate in self.users.values():
+        for candidate in self.users.candidates(name):
             if candidate.sub == name:
                 return candidate
             if candidate.status == "EXTERNAL_PROVIDER":  # Google_123 signs in through its provider only

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from . import oauth_idp
-from .models import User
+from .models import AppClient, User, UserPool
 from .oauth_http import Request, StartResponse, html_answer, redirect, with_params
 from .oauth_model import (
     CODE_TTL,
@@ -46,12 +46,7 @@ _PROMPTS = ("login", "none", "consent", "select_account")
 
 def check(ui: HostedUI, params: dict[str, str], repeated: Iterable[str] = ()) -> AuthorizeRequest:
     """The authorize request in `params`, or the error Cognito answers it with (PageError / RedirectError)."""
-    client_id = params.get("client_id")
-    found = ui.client(client_id) if client_id else None
-    if found is None:
-        raise PageError("invalid_request", "client_id is required" if not client_id else
-                        f"No app client {client_id[:128]!r} in this sandbox's user pools", client_id)
-    pool, client = found
+    pool, client = _client(ui, params.get("client_id"))
     redirect_uri = params.get("redirect_uri")
     if not redirect_uri or redirect_uri not in client.callback_urls:
         raise PageError("redirect_mismatch",
@@ -98,6 +93,15 @@ def check(ui: HostedUI, params: dict[str, str], repeated: Iterable[str] = ()) ->
                                f"{listed(client.supported_identity_providers)})")
     request.identity_provider = provider if provider != "COGNITO" else None
     return request
+
+
+def _client(ui: HostedUI, client_id: str | None) -> tuple[UserPool, AppClient]:
+    """The app client `client_id` names and its pool; without one, or an unknown one, only the error page."""
+    found = ui.client(client_id) if client_id else None
+    if found is None:
+        raise PageError("invalid_request", "client_id is required" if not client_id else
+                        f"No app client {client_id[:128]!r} in this sandbox's user pools", client_id)
+    return found
 
 
 def _provider(ui: HostedUI, request: AuthorizeRequest, params: dict[str, str]) -> str | None:
@@ -150,11 +154,7 @@ def logout(ui: HostedUI, request: Request, start_response: StartResponse) -> Ite
     """End the managed-login session, then go to a registered sign-out URL, or to the sign-in form again."""
     params = request.query
     client_id = params.get("client_id")
-    found = ui.client(client_id) if client_id else None
-    if found is None:
-        raise PageError("invalid_request", "client_id is required" if not client_id else
-                        f"No app client {client_id[:128]!r} in this sandbox's user pools", client_id)
-    _, client = found
+    _, client = _client(ui, client_id)
     logout_uri = params.get("logout_uri")
     if logout_uri:
         if logout_uri not in client.logout_urls:

@@ -11,7 +11,7 @@ anti-forgery token (the ``XSRF-TOKEN`` cookie and the ``_csrf`` field, as Cognit
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -140,16 +140,26 @@ def _after_password(step: _Step, session: AuthSession, user: User) -> Iterable[b
                                destination=parameters.get("CODE_DELIVERY_DESTINATION")))
 
 
-def mfa(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def _resumed(ui: HostedUI, request: Request, start_response: StartResponse, challenge: str | None,
+             then: Callable[[_Step, AuthSession, User], Iterable[bytes]]) -> Iterable[bytes]:
+    """A POST that carries on a sign-in Session: refused when forged, or when its Session is gone (or is not at
+    `challenge`, when one is named); else `then` answers it."""
     step = _Step(ui, request, start_response)
     forged = step.forged()
     if forged is not None:
         return forged
     found = step.session()
-    if found is None:
+    if found is None or (challenge is not None and found[0].challenge != challenge):
         return step.login_form("Invalid session for the user, session is expired.", "NotAuthorizedException")
-    session, user = found
-    auth, backend, action = step.auth, ui.backend, f"/mfa?{step.query}"
+    return then(step, *found)
+
+
+def mfa(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+    return _resumed(ui, request, start_response, None, _mfa)
+
+
+def _mfa(step: _Step, session: AuthSession, user: User) -> Iterable[bytes]:
+    request, auth, backend, action = step.request, step.auth, step.ui.backend, f"/mfa?{step.query}"
     if session.challenge == "SELECT_MFA_TYPE":
         methods = usable_methods(auth.pool, user)
         choice = request.form.get("mfa_type", "")
@@ -173,15 +183,11 @@ def mfa(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterab
 
 def new_password(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """A temporary password's user chooses their own (the pool's policy applies), then MFA or signed in."""
-    step = _Step(ui, request, start_response)
-    forged = step.forged()
-    if forged is not None:
-        return forged
-    found = step.session()
-    if found is None or found[0].challenge != "NEW_PASSWORD_REQUIRED":
-        return step.login_form("Invalid session for the user, session is expired.", "NotAuthorizedException")
-    session, user = found
-    action = f"/forceChangePassword?{step.query}"
+    return _resumed(ui, request, start_response, "NEW_PASSWORD_REQUIRED", _new_password)
+
+
+def _new_password(step: _Step, session: AuthSession, user: User) -> Iterable[bytes]:
+    ui, request, action = step.ui, step.request, f"/forceChangePassword?{step.query}"
     chosen, again = request.form.get("new_password", ""), request.form.get("confirm_password")
     if again is not None and again != chosen:
         return step.page(new_password_page(action, step.csrf, session.session_id, "Passwords do not match."),

@@ -68,7 +68,7 @@ def check_unique(pool: UserPool, attributes: dict[str, str], owner: User | None 
         value = attributes.get(attribute, "").lower()
         if not value:
             continue
-        for other in pool.users.values():
+        for other in pool.users.candidates(value):
             # A federated user (Google_123) shares its e-mail with no one's sign-in: it never signs in by it.
             if (other is not owner and other.status != "EXTERNAL_PROVIDER"
                     and other.attributes.get(attribute, "").lower() == value):

@@ -11,6 +11,7 @@ import pytest
 
 from amplify_nb.sandbox import Sandbox
 from tests.browser.page import WidgetPage
+from tests.browser.servers import start_jupyterlab
 
 # Without the background-networking flags chromium keeps dialling Google's hosts, refused on this network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
@@ -72,6 +73,22 @@ def served_sandbox(tmp_path):
     yield start
     for sb in started:
         sb.stop()
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """``lab(root, **options)``: JupyterLab started on the notebooks in root, as (server, token); stopped after
+    the test."""
+    servers = []
+
+    def start(root, **options):
+        server, token = start_jupyterlab(root, tmp_path / "jupyter", **options)
+        servers.append(server)
+        return server, token
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 def write_notebook(path: Path, *cells: str) -> Path:

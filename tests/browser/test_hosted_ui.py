@@ -11,11 +11,8 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 from amplify_nb.demo import free_port
 from tests.browser.conftest import write_notebook
-from tests.browser.servers import start_jupyterlab
 
 PASSWORD = "Correct-horse-7"
 EMAIL = "grace@example.com"
@@ -40,20 +37,6 @@ KERNEL_IDLE = """() => {
         && panel.sessionContext.session.kernel;
     return kernel && kernel.status === 'idle';
 }"""
-
-
-@pytest.fixture
-def lab(tmp_path):
-    servers = []
-
-    def start(root, **options):
-        server, token = start_jupyterlab(root, tmp_path / "jupyter", **options)
-        servers.append(server)
-        return server, token
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def run_cell(ui, index: int) -> None:

@@ -6,27 +6,11 @@ from __future__ import annotations
 import json
 
 import pyotp
-import pytest
 
 from tests.browser.conftest import AUTHENTICATOR_CELL, write_notebook
-from tests.browser.servers import start_jupyterlab
 
 PASSWORD = "Correct-horse-7"
 EMAIL = "grace@example.com"
-
-
-@pytest.fixture
-def lab(tmp_path):
-    servers = []
-
-    def start(root, **options):
-        server, token = start_jupyterlab(root, tmp_path / "jupyter", **options)
-        servers.append(server)
-        return server, token
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def test_sign_up_confirm_sign_in_totp_setup_signed_in_sign_out(served_sandbox, lab, widget_page):

@@ -20,14 +20,6 @@ from tests.conftest import install_challenge
 PASSWORD = "Correct-horse-1"
 
 
-@pytest.fixture
-def events():
-    seen: list[dict] = []
-    stop = amplify_nb.Hub.listen("auth", seen.append)
-    yield seen
-    stop()
-
-
 def _auth(sb: Sandbox, name: str = "test") -> amplify_nb.Auth:
     return amplify_nb.Auth(sb.config, name=name)
 

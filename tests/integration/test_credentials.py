@@ -32,15 +32,6 @@ def sb(clock):
         yield sandbox
 
 
-@pytest.fixture
-def events():
-    """Every Hub "auth" event of the test, as payloads."""
-    seen: list[dict] = []
-    stop = amplify_nb.Hub.listen("auth", seen.append)
-    yield seen
-    stop()
-
-
 def named(events, session: str, *names: str) -> list[dict]:
     return [p for p in events if p.get("session") == session and (not names or p["event"] in names)]
 

@@ -93,14 +93,6 @@ def browser(sb) -> Browser:
     return Browser(sb.config["auth"]["oauth"]["domain"])
 
 
-@pytest.fixture
-def events():
-    seen: list[dict] = []
-    stop = amplify_nb.Hub.listen("auth", seen.append)
-    yield seen
-    stop()
-
-
 def new_auth(config) -> amplify_nb.Auth:
     return amplify_nb.Auth(config, name=f"hosted-{uuid.uuid4().hex[:8]}")
 

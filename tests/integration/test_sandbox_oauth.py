@@ -63,6 +63,16 @@ def signed_in_code(sb, browser, challenge: str, username: str | None = None, pas
     return page.params["code"]
 
 
+def new_code(sb, browser) -> tuple[str, str]:
+    """A sign-in through the form with a new PKCE pair: the code it gave, and the pair's verifier."""
+    verifier, challenge = pkce()
+    return signed_in_code(sb, browser, challenge), verifier
+
+
+def assert_invalid_grant(response: requests.Response) -> None:
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant", response.text
+
+
 def verified_claims(sb, token: str, **options) -> dict:
     """The claims of a sandbox JWT, checked against the pool's JWKS as an app would."""
     keys = jwt.PyJWKClient(f"{sb.endpoint_url}/{sb.pool.pool_id}/.well-known/jwks.json", cache_keys=False)
@@ -107,26 +117,23 @@ def test_without_aws_cognito_scope_the_access_token_is_not_for_the_user_pool_api
 
 def test_a_wrong_pkce_verifier_is_refused_with_invalid_grant(hosted):
     sb, _, browser = hosted
-    verifier, challenge = pkce()
-    code = signed_in_code(sb, browser, challenge)
+    code, verifier = new_code(sb, browser)
     response = exchange(sb, code, pkce()[0])
-    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    assert_invalid_grant(response)
     assert "access_token" not in response.text
     # The code was spent by the failed try: the right verifier cannot use it any more.
-    assert exchange(sb, code, verifier).json()["error"] == "invalid_grant"
+    assert_invalid_grant(exchange(sb, code, verifier))
 
 
 def test_a_missing_pkce_verifier_is_refused_with_invalid_grant(hosted):
     sb, _, browser = hosted
-    code = signed_in_code(sb, browser, pkce()[1])
-    response = exchange(sb, code, None)
-    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    code, _ = new_code(sb, browser)
+    assert_invalid_grant(exchange(sb, code, None))
 
 
 def test_a_replayed_code_is_refused_with_invalid_grant(hosted):
     sb, _, browser = hosted
-    verifier, challenge = pkce()
-    code = signed_in_code(sb, browser, challenge)
+    code, verifier = new_code(sb, browser)
     assert exchange(sb, code, verifier).status_code == 200
     replay = exchange(sb, code, verifier)
     assert replay.status_code == 400 and replay.json() == {"error": "invalid_grant"}
@@ -134,11 +141,9 @@ def test_a_replayed_code_is_refused_with_invalid_grant(hosted):
 
 def test_a_code_expires_after_five_minutes(hosted, clock):
     sb, _, browser = hosted
-    verifier, challenge = pkce()
-    code = signed_in_code(sb, browser, challenge)
+    code, verifier = new_code(sb, browser)
     clock.advance(300)
-    response = exchange(sb, code, verifier)
-    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    assert_invalid_grant(exchange(sb, code, verifier))
 
 
 def test_a_code_is_only_for_its_redirect_uri_and_client(hosted):
@@ -382,8 +387,7 @@ def test_managed_login_options_without_oauth_are_refused():
 def test_no_code_verifier_password_or_token_reaches_a_log_or_the_call_record(hosted, caplog):
     sb, _, browser = hosted
     caplog.set_level(logging.DEBUG)
-    verifier, challenge = pkce()
-    code = signed_in_code(sb, browser, challenge)
+    code, verifier = new_code(sb, browser)
     tokens = exchange(sb, code, verifier).json()
     requests.post(f"{sb.endpoint_url}/oauth2/token", data={
         "grant_type": "client_credentials", "client_id": sb.hosted_ui.machine_client.client_id,

@@ -9,7 +9,8 @@ import signal
 import stat
 import subprocess
 import sys
-import time
+
+from tests.integration.test_cli_sandbox import _read_until
 
 CALLBACK = "http://localhost:4321/callback"
 
@@ -20,26 +21,13 @@ def _run(tmp_path, *flags: str) -> subprocess.Popen:
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
-def _until(proc: subprocess.Popen, pattern: str, timeout: float = 60.0) -> str:
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if re.search(pattern, line):
-            return "".join(lines)
-    raise AssertionError(f"never saw {pattern!r}; got {lines!r}")
-
-
 def test_oauth_flags_write_the_oauth_section_and_the_machine_config(tmp_path):
     out, machine_out = tmp_path / "amplify_outputs.json", tmp_path / "machine.json"
     proc = _run(tmp_path, "--config-out", str(out), "--oauth", "--callback-url", CALLBACK,
                 "--logout-url", "http://localhost:4321/out", "--identity-provider", "google",
                 "--identity-provider", "SignInWithApple", "--machine-config-out", str(machine_out))
     try:
-        printed = _until(proc, r"press Ctrl\+C")
+        printed = "".join(_read_until(proc, r"press Ctrl\+C", timeout=60.0))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)

@@ -12,16 +12,7 @@ import pytest
 import requests
 
 import amplify_nb
-from amplify_nb.sandbox.oauth_browser import HostedUIBrowser
-
-CALLBACK = "http://localhost:3000/callback"
-
-
-@pytest.fixture
-def hosted(make_sandbox, clock):
-    sb, cognito = make_sandbox(clock=clock, oauth=True, callback_urls=[CALLBACK])
-    with HostedUIBrowser(sb.endpoint_url) as browser:
-        yield sb, cognito, browser
+from tests.integration.oauth_support import CALLBACK, hosted_fixture  # noqa: F401 (the hosted fixture)
 
 
 def token_endpoint(sb, auth: tuple[str, str] | None = None, **form: str) -> requests.Response:

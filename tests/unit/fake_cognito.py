@@ -32,7 +32,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from amplify_nb.sandbox import srp
 
-__all__ = ["FakeClient", "FakeCognito", "JwksServer", "SigningKey", "SrpServer", "error"]
+__all__ = ["FakeClient", "FakeCognito", "JwksServer", "LocalServer", "SigningKey", "SrpServer", "error"]
 
 Answer = Mapping[str, Any] | ClientError | Callable[[dict[str, Any]], Mapping[str, Any]]
 
@@ -56,7 +56,25 @@ class SigningKey:
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": kid or self.kid, **headers})
 
 
-class JwksServer:
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (a free port), in a daemon thread: ``serve(Handler)`` starts it at ``url``
+    (``domain`` is its host:port), ``stop()`` ends it."""
+
+    def serve(self, handler: type[http.server.BaseHTTPRequestHandler], poll_interval: float = 0.5) -> None:
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.domain = f"127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"http://{self.domain}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": poll_interval},
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+class JwksServer(LocalServer):
     """Serves ``keys`` at the pool's JWKS path; ``fetches`` counts the requests, ``status`` can fail them."""
 
     def __init__(self, pool_id: str) -> None:
@@ -82,15 +100,7 @@ class JwksServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        self.serve(Handler)
 
 
 class FakeClient:

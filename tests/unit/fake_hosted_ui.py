@@ -16,14 +16,13 @@ import hashlib
 import http.server
 import json
 import secrets
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from .fake_cognito import SigningKey
+from .fake_cognito import LocalServer, SigningKey
 
 __all__ = ["FakeHostedUI", "free_port", "outputs"]
 
@@ -37,7 +36,7 @@ def _at_hash(access_token: str) -> str:
     return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
 
 
-class FakeHostedUI:
+class FakeHostedUI(LocalServer):
     def __init__(self, key: SigningKey, pool_id: str, client_id: str, callbacks: list[str], *,
                  secret: str | None = None, response_types: tuple[str, ...] = ("code",),
                  scopes: tuple[str, ...] = ("openid", "email", "profile", "aws.cognito.signin.user.admin"),
@@ -89,16 +88,7 @@ class FakeHostedUI:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.domain = f"127.0.0.1:{self.httpd.server_address[1]}"
-        self.url = f"http://{self.domain}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        self.serve(Handler, poll_interval=0.05)
 
     # ---- Cognito's side ------------------------------------------------------------------------
     def authorize(self, params: dict[str, str]) -> tuple[int, str | None, bytes]:

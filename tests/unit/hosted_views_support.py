@@ -1,24 +1,46 @@
-"""What the magics' and the widget's hosted-UI tests share: a configuration whose hosted UI is the fake at
-the network edge (tests/unit/fake_hosted_ui.py), and the user's browser, played over HTTP."""
+"""What the magics' and the widget's hosted-UI tests share: the ``fake`` hosted UI at the network edge
+(tests/unit/fake_hosted_ui.py) and its ``callbacks`` (fixtures: import callbacks_fixture and fake_fixture), a
+configuration whose hosted UI is that fake, and the user's browser, played over HTTP."""
 
 from __future__ import annotations
 
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
+
+import pytest
 
 from amplify_nb.demo import free_port
 
 from .conftest import CLIENT_ID, POOL_ID
+from .fake_cognito import SigningKey
+from .fake_hosted_ui import FakeHostedUI
 
-__all__ = ["Browser", "hosted_config", "loopback_uri"]
+__all__ = ["SIGNED_OUT", "Browser", "callbacks_fixture", "fake_fixture", "hosted_config", "loopback_uri"]
+
+SIGNED_OUT = "http://localhost:9/signed-out"
 
 
 def loopback_uri() -> str:
     """A registered http://localhost:PORT/ redirect URI on a port free now."""
     return f"http://localhost:{free_port()}/callback"
+
+
+@pytest.fixture(name="callbacks")
+def callbacks_fixture() -> list[str]:
+    """The app client's redirect URIs: a loopback one, and an https one."""
+    return [loopback_uri(), "https://app.example.org/callback"]
+
+
+@pytest.fixture(name="fake")
+def fake_fixture(key: SigningKey, callbacks: list[str]) -> Iterator[FakeHostedUI]:
+    """The fake hosted UI (in place of the unit tests' FakeCognito), stopped after the test."""
+    hosted = FakeHostedUI(key, POOL_ID, CLIENT_ID, callbacks)
+    yield hosted
+    hosted.stop()
 
 
 def hosted_config(fake: Any, jwks_url: str, callbacks: list[str], *, sign_out: tuple[str, ...] = (),

@@ -22,7 +22,6 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 import amplify_nb
-from amplify_nb.core.hub import Hub
 from amplify_nb.core.oauth.handoff import handoff_dir, handoff_name, write_handoff
 from amplify_nb.core.storage import MemoryStorage
 
@@ -52,14 +51,6 @@ def make(hosted, jwks, fake):
         return amplify_nb.Auth(config, name=name or f"hosted-{uuid.uuid4().hex[:8]}", storage=storage,
                                transport=fake)
     return make_auth
-
-
-@pytest.fixture
-def events():
-    seen: list[dict] = []
-    stop = Hub.listen("auth", seen.append)
-    yield seen
-    stop()
 
 
 @pytest.fixture

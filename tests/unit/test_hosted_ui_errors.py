@@ -12,7 +12,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 import amplify_nb
-from amplify_nb.core.hub import Hub
 from amplify_nb.errors import (
     ConfigurationError,
     InvalidGrantError,
@@ -51,14 +50,6 @@ def make(hosted, jwks, fake):
         config = outputs(POOL_ID, CLIENT_ID, jwks.url, hosted.domain, callbacks or hosted.callbacks, **options)
         return amplify_nb.Auth(config, name=f"hosted-{uuid.uuid4().hex[:8]}", transport=fake)
     return make_auth
-
-
-@pytest.fixture
-def events():
-    seen: list[dict] = []
-    stop = Hub.listen("auth", seen.append)
-    yield seen
-    stop()
 
 
 def said(events: list[dict], auth) -> list[str]:
@@ -182,25 +173,26 @@ def test_another_sign_ins_callback_is_refused_and_this_one_goes_on(make, hosted,
     assert second.complete(hosted.sign_in(second.url)).is_signed_in
 
 
-def test_a_replayed_callback_is_refused(make, hosted, fake):
+def signed_in_then_out(make, hosted, fake):
+    """A sign-in completed from its callback, then signed out: the Auth, its redirect and the callback used."""
     auth = make()
     redirect = auth.sign_in_with_redirect(mode="paste")
     callback = hosted.sign_in(redirect.url)
     redirect.complete(callback)
     fake.idp.script("RevokeToken", {})
     auth.sign_out()
+    return auth, redirect, callback
+
+
+def test_a_replayed_callback_is_refused(make, hosted, fake):
+    auth, redirect, callback = signed_in_then_out(make, hosted, fake)
     with pytest.raises(RedirectStateError, match="already ended"):
         redirect.complete(callback)
     assert not auth.is_signed_in
 
 
 def test_a_replayed_code_is_refused_by_the_token_endpoint(make, hosted, fake, events):
-    auth = make()
-    redirect = auth.sign_in_with_redirect(mode="paste")
-    callback = hosted.sign_in(redirect.url)
-    redirect.complete(callback)
-    fake.idp.script("RevokeToken", {})
-    auth.sign_out()
+    auth, _, callback = signed_in_then_out(make, hosted, fake)
     again = auth.sign_in_with_redirect(mode="paste")
     with pytest.raises(InvalidGrantError, match="used already") as refused:
         again.complete(with_state(callback, state_of(again.url)))

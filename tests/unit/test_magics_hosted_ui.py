@@ -17,11 +17,8 @@ import amplify_nb
 from amplify_nb.magics.hosted_ui import PASTE_PROMPT
 from tests.integration.ipython_shell import TYPED, Keyboard, history_text, ipython_shell, ok, run
 
-from .conftest import CLIENT_ID, POOL_ID
-from .fake_hosted_ui import FakeHostedUI
-from .hosted_views_support import Browser, hosted_config, loopback_uri
-
-SIGNED_OUT = "http://localhost:9/signed-out"
+from .conftest import CLIENT_ID
+from .hosted_views_support import SIGNED_OUT, Browser, callbacks_fixture, fake_fixture, hosted_config  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +34,6 @@ def keys(monkeypatch):
     keyboard = Keyboard.install(monkeypatch)
     yield keyboard
     assert not keyboard.answers, f"left untyped: {keyboard.answers}"
-
-
-@pytest.fixture
-def callbacks():
-    return [loopback_uri(), "https://app.example.org/callback"]
-
-
-@pytest.fixture
-def fake(key, callbacks):
-    hosted = FakeHostedUI(key, POOL_ID, CLIENT_ID, callbacks)
-    yield hosted
-    hosted.stop()
 
 
 @pytest.fixture

@@ -22,11 +22,8 @@ from amplify_nb.widgets.hosted_ui import HOSTED_UI
 from amplify_nb.widgets.vocabularies import DE, FR, LABELS
 from tests.integration.test_widget import submit, widget_texts
 
-from .conftest import CLIENT_ID, POOL_ID
-from .fake_hosted_ui import FakeHostedUI
-from .hosted_views_support import Browser, hosted_config, loopback_uri
-
-SIGNED_OUT = "http://localhost:9/signed-out"
+from .conftest import CLIENT_ID
+from .hosted_views_support import SIGNED_OUT, Browser, callbacks_fixture, fake_fixture, hosted_config  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -34,18 +31,6 @@ def _fresh_widgets():
     yield
     widgets.Widget.close_all()  # also cancels any hosted-UI sign-in still waiting
     I18n.reset()
-
-
-@pytest.fixture
-def callbacks():
-    return [loopback_uri(), "https://app.example.org/callback"]
-
-
-@pytest.fixture
-def fake(key, callbacks):
-    hosted = FakeHostedUI(key, POOL_ID, CLIENT_ID, callbacks)
-    yield hosted
-    hosted.stop()
 
 
 @pytest.fixture
