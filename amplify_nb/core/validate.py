@@ -12,11 +12,22 @@ from typing import Any
 
 from ..errors import ValidationError
 
-__all__ = ["answer", "attribute_list", "attributes", "code", "password", "username"]
+__all__ = ["Secret", "answer", "attribute_list", "attributes", "code", "password", "username"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CODE_SEPARATORS = re.compile(r"[\s-]+")
+
+
+class Secret(str):
+    """A password or code on its way to Cognito: the text itself wherever it is used (formatting, hashing,
+    JSON, botocore), but masked wherever it is shown as a value: no traceback that prints frame locals
+    (``%xmode Verbose``, ``pytest -l``, a debugger's variable view) shows it, in any frame that holds it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<secret>'"
 
 
 def _text(value: Any, field: str, max_len: int) -> str:
@@ -44,7 +55,7 @@ def password(value: Any, field: str = "password") -> str:
     text = _text(value, field, 256)
     if text != text.strip():
         raise ValidationError(f"{field} has leading or trailing spaces", field=field)
-    return text
+    return Secret(text)
 
 
 def code(value: Any, field: str = "code") -> str:
@@ -55,7 +66,7 @@ def code(value: Any, field: str = "code") -> str:
     compact = _CODE_SEPARATORS.sub("", text.strip())
     if not (compact.isascii() and compact.isalnum()):
         raise ValidationError(f"{field} must be letters and digits only", field=field)
-    return compact
+    return Secret(compact)
 
 
 def answer(value: Any, field: str = "answer") -> str:

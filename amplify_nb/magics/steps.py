@@ -16,6 +16,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.display import HTML, Image, Markdown, display, update_display
 
+from ..core.validate import Secret
 from ..errors import CodeMismatchError, InvalidPasswordError
 from ..steps import CHOICE_FLOW, MFA_SETUP_CHOICE_PROMPT, STEPS, mfa_method
 
@@ -27,13 +28,14 @@ ATTEMPTS = 3  # wrong codes a person may retype before the magic gives up
 
 
 def secret(prompt: str, env_name: str | None) -> str:
-    """The value of $env_name, or what the user types at a hidden prompt."""
+    """The value of $env_name, or what the user types at a hidden prompt, as a Secret from here on (masked in
+    every traceback's frame locals)."""
     if env_name:
         value = os.environ.get(env_name)
         if not value:
             raise UsageError(f"${env_name} is not set (it was named on the line to supply the {prompt.rstrip(': ')})")
-        return value
-    return getpass.getpass(prompt)
+        return Secret(value)
+    return Secret(getpass.getpass(prompt))
 
 
 def ask(prompt: str, env_name: str | None = None) -> str:
