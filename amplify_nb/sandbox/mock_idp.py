@@ -17,9 +17,10 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from .backend import CognitoBackend
 from .federation import AMAZON, FACEBOOK, GOOGLE, FederationIssuer, invalid_login
 from .oauth_http import (
     OAuthError,
@@ -35,12 +36,21 @@ from .oauth_http import (
 from .oauth_pages import chooser_page, message_page
 from .protocol import CognitoError
 
-if TYPE_CHECKING:
-    from .oauth import HostedUI
-
 __all__ = ["IDPS", "IdP", "MockIdPs"]
 
 _CODE_TTL = 600.0
+
+
+class IdPHost(Protocol):
+    """What the mock providers use of the managed login that holds them (oauth_ui.HostedUIState)."""
+
+    backend: CognitoBackend
+    base_url: str
+    identity_providers: tuple[str, ...]
+
+    def csrf(self, request: Request) -> tuple[str, list[tuple[str, str]]]: ...
+
+    def csrf_ok(self, request: Request) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ class _Code:
 class MockIdPs:
     """The sandbox's social providers: their codes, tokens and app credentials (Cognito's IdP settings)."""
 
-    def __init__(self, ui: HostedUI, federation: FederationIssuer):
+    def __init__(self, ui: IdPHost, federation: FederationIssuer):
         self.ui, self.federation = ui, federation
         self.app_ids = {name: federation.app_ids[_LOGINS[name]] if name in _LOGINS else
                         f"com.amplifynb.sandbox.{secrets.token_hex(4)}" for name in IDPS}
@@ -112,7 +122,7 @@ class MockIdPs:
         return f"/_idp/{idp.slug}/authorize?{urlencode(query)}"
 
     # ---- HTTP -----------------------------------------------------------------------------------
-    def handle(self, ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+    def handle(self, ui: IdPHost, request: Request, start_response: StartResponse) -> Iterable[bytes]:
         slug, _, rest = request.path[len("/_idp/"):].partition("/")
         idp = _BY_SLUG.get(slug)
         if idp is None or idp.name not in self.ui.identity_providers:

@@ -194,7 +194,7 @@ class UserPool:
     device_tracking: str | None = None  # None | "always" | "user_opt_in" (DeviceOnlyRememberedOnUserPrompt)
     challenge_required_on_new_device: bool = True  # a remembered device stands in for MFA
     clients: dict[str, AppClient] = field(default_factory=dict)
-    users: UserDirectory = field(default_factory=UserDirectory)  # by username, indexed by sign-in values
+    users: UserDirectory[User] = field(default_factory=UserDirectory)  # by username, indexed by sign-in values
     sessions: dict[str, AuthSession] = field(default_factory=dict)
     decoy_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 

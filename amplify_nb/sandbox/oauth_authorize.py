@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from . import oauth_idp
-from .models import AppClient, User, UserPool
-from .oauth_http import Request, StartResponse, html_answer, redirect, with_params
+from .models import AppClient, UserPool
+from .oauth_http import Request, StartResponse, html_answer, redirect
 from .oauth_model import (
-    CODE_TTL,
     IDENTITY_SCOPES,
     AuthorizeRequest,
-    Grant,
     PageError,
     RedirectError,
     listed,
@@ -32,19 +29,16 @@ from .oauth_model import (
     split_scopes,
 )
 from .oauth_pages import error_page
-from .protocol import CognitoError
+from .oauth_ui import HostedUIState
 
-if TYPE_CHECKING:
-    from .oauth import HostedUI
-
-__all__ = ["authorize", "check", "complete", "error", "logout"]
+__all__ = ["authorize", "check", "error", "logout"]
 
 # An S256 challenge: BASE64URL(SHA256(verifier)) without padding, always 43 characters.
 _S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 _PROMPTS = ("login", "none", "consent", "select_account")
 
 
-def check(ui: HostedUI, params: dict[str, str], repeated: Iterable[str] = ()) -> AuthorizeRequest:
+def check(ui: HostedUIState, params: dict[str, str], repeated: Iterable[str] = ()) -> AuthorizeRequest:
     """The authorize request in `params`, or the error Cognito answers it with (PageError / RedirectError)."""
     pool, client = _client(ui, params.get("client_id"))
     redirect_uri = params.get("redirect_uri")
@@ -95,7 +89,7 @@ def check(ui: HostedUI, params: dict[str, str], repeated: Iterable[str] = ()) ->
     return request
 
 
-def _client(ui: HostedUI, client_id: str | None) -> tuple[UserPool, AppClient]:
+def _client(ui: HostedUIState, client_id: str | None) -> tuple[UserPool, AppClient]:
     """The app client `client_id` names and its pool; without one, or an unknown one, only the error page."""
     found = ui.client(client_id) if client_id else None
     if found is None:
@@ -104,7 +98,7 @@ def _client(ui: HostedUI, client_id: str | None) -> tuple[UserPool, AppClient]:
     return found
 
 
-def _provider(ui: HostedUI, request: AuthorizeRequest, params: dict[str, str]) -> str | None:
+def _provider(ui: HostedUIState, request: AuthorizeRequest, params: dict[str, str]) -> str | None:
     named, identifier = params.get("identity_provider"), params.get("idp_identifier")
     if named:
         try:
@@ -120,37 +114,20 @@ def _provider(ui: HostedUI, request: AuthorizeRequest, params: dict[str, str]) -
     return None
 
 
-def authorize(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def authorize(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     auth = check(ui, request.query, request.repeated)
     if auth.identity_provider is not None:
         return redirect(start_response, oauth_idp.start(ui, auth))
     signed_in = None if auth.prompt == "login" else ui.session_user(request, auth.pool)
     if signed_in is not None:
         user, session = signed_in
-        return redirect(start_response, complete(ui, auth, user, session.auth_time))
+        return redirect(start_response, ui.complete(auth, user, session.auth_time))
     if auth.prompt == "none":
         raise RedirectError.of(auth, "login_required", "No managed-login session: prompt=none cannot ask to sign in")
     return redirect(start_response, "/login?" + urlencode(auth.query))
 
 
-def complete(ui: HostedUI, request: AuthorizeRequest, user: User, auth_time: int) -> str:
-    """Where a finished sign-in sends the browser: the redirect URI with a code, or with tokens (implicit)."""
-    now = ui.backend.now()
-    if request.response_type == "code":
-        code = ui.new_code(Grant(request.pool.pool_id, request.client.client_id, user.username, request.redirect_uri,
-                                 request.scopes, request.nonce, request.code_challenge, auth_time, now + CODE_TTL))
-        return with_params(request.redirect_uri, {"code": code, "state": request.state})
-    try:
-        tokens = ui.backend.issue_tokens(request.pool, request.client, user, "HostedAuth", scopes=request.scopes,
-                                         nonce=request.nonce, auth_time=auth_time, with_refresh=False)
-    except CognitoError as exc:  # a pre token generation trigger failed
-        raise RedirectError.of(request, "invalid_request", exc.message) from None
-    return with_params(request.redirect_uri, {
-        "id_token": tokens.get("IdToken"), "access_token": tokens["AccessToken"],
-        "expires_in": str(tokens["ExpiresIn"]), "token_type": "Bearer", "state": request.state}, fragment=True)
-
-
-def logout(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def logout(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """End the managed-login session, then go to a registered sign-out URL, or to the sign-in form again."""
     params = request.query
     client_id = params.get("client_id")
@@ -169,7 +146,7 @@ def logout(ui: HostedUI, request: Request, start_response: StartResponse) -> Ite
                     "redirect_uri and response_type to sign in again", client_id)
 
 
-def error(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def error(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     code = request.query.get("error") or "error"
     request.outcome = code[:64]
     return html_answer(start_response, 400, error_page(code[:256], (request.query.get("error_description") or "")[:2048]

@@ -15,22 +15,18 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from . import oauth_authorize
 from .models import User, new_sub
 from .oauth_http import OAuthError, Request, StartResponse, redirect
 from .oauth_model import PENDING_TTL, AuthorizeRequest, PageError, Pending, RedirectError
+from .oauth_ui import HostedUIState
 from .protocol import CognitoError
 from .triggers import event
-
-if TYPE_CHECKING:
-    from .oauth import HostedUI
 
 __all__ = ["idp_response", "link_user", "start"]
 
 
-def start(ui: HostedUI, auth: AuthorizeRequest) -> str:
+def start(ui: HostedUIState, auth: AuthorizeRequest) -> str:
     """Remember the authorize request under a fresh state, and give the provider's authorize URL."""
     assert auth.identity_provider is not None
     now = ui.backend.now()
@@ -41,7 +37,7 @@ def start(ui: HostedUI, auth: AuthorizeRequest) -> str:
     return ui.idps.authorize_url(auth.identity_provider, state, nonce)
 
 
-def idp_response(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def idp_response(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """The provider's answer (GET, or POST as Apple's form_post): its code for Cognito's, or its error."""
     params = request.params
     pending = ui.pending.pop(params.get("state") or "", None)
@@ -64,10 +60,10 @@ def idp_response(ui: HostedUI, request: Request, start_response: StartResponse) 
     user = link_user(ui, auth, provider, profile)
     now = int(ui.backend.now())
     cookie = ui.start_session(auth.pool, user, now)
-    return redirect(start_response, oauth_authorize.complete(ui, auth, user, now), [cookie])
+    return redirect(start_response, ui.complete(auth, user, now), [cookie])
 
 
-def link_user(ui: HostedUI, auth: AuthorizeRequest, provider: str, profile: dict[str, str]) -> User:
+def link_user(ui: HostedUIState, auth: AuthorizeRequest, provider: str, profile: dict[str, str]) -> User:
     """The pool's user for this provider's subject: created on the first sign-in, its mapped attributes
     refreshed on every one."""
     backend, pool = ui.backend, auth.pool

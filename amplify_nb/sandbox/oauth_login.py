@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from .mfa import check_mfa_answer, next_mfa_challenge, start_method, usable_methods
 from .models import AuthSession, User, mask_destination
-from .oauth_authorize import check, complete
+from .oauth_authorize import check
 from .oauth_http import Request, StartResponse, html_answer, redirect
 from .oauth_model import AuthorizeRequest
 from .oauth_pages import code_page, login_page, message_page, new_password_page, select_mfa_page
+from .oauth_ui import HostedUIState
 from .ops_signin import _migrate_user
 from .protocol import CognitoError
 from .sessions import new_session, session_for
-
-if TYPE_CHECKING:
-    from .oauth import HostedUI
 
 __all__ = ["login", "mfa", "new_password"]
 
@@ -38,7 +35,7 @@ class _Step:
     """One POST or GET of a sign-in page: the checked authorize request, the browser's anti-forgery token,
     and how to answer with a page (re-sending the token's cookie when it was just made)."""
 
-    def __init__(self, ui: HostedUI, request: Request, start_response: StartResponse):
+    def __init__(self, ui: HostedUIState, request: Request, start_response: StartResponse):
         self.ui, self.request, self.start_response = ui, request, start_response
         self.auth: AuthorizeRequest = check(ui, request.query, request.repeated)
         self.query = urlencode(self.auth.query)
@@ -79,10 +76,10 @@ class _Step:
         self.auth.pool.sessions.pop(session.session_id, None)
         now = int(self.ui.backend.now())
         cookie = self.ui.start_session(self.auth.pool, user, now)
-        return redirect(self.start_response, complete(self.ui, self.auth, user, now), [*self.cookies, cookie])
+        return redirect(self.start_response, self.ui.complete(self.auth, user, now), [*self.cookies, cookie])
 
 
-def login(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def login(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     step = _Step(ui, request, start_response)
     if request.method == "GET":
         return step.login_form()
@@ -140,7 +137,7 @@ def _after_password(step: _Step, session: AuthSession, user: User) -> Iterable[b
                                destination=parameters.get("CODE_DELIVERY_DESTINATION")))
 
 
-def _resumed(ui: HostedUI, request: Request, start_response: StartResponse, challenge: str | None,
+def _resumed(ui: HostedUIState, request: Request, start_response: StartResponse, challenge: str | None,
              then: Callable[[_Step, AuthSession, User], Iterable[bytes]]) -> Iterable[bytes]:
     """A POST that carries on a sign-in Session: refused when forged, or when its Session is gone (or is not at
     `challenge`, when one is named); else `then` answers it."""
@@ -154,7 +151,7 @@ def _resumed(ui: HostedUI, request: Request, start_response: StartResponse, chal
     return then(step, *found)
 
 
-def mfa(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def mfa(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     return _resumed(ui, request, start_response, None, _mfa)
 
 
@@ -181,7 +178,7 @@ def _mfa(step: _Step, session: AuthSession, user: User) -> Iterable[bytes]:
     return step.signed_in(session, user)
 
 
-def new_password(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def new_password(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """A temporary password's user chooses their own (the pool's policy applies), then MFA or signed in."""
     return _resumed(ui, request, start_response, "NEW_PASSWORD_REQUIRED", _new_password)
 

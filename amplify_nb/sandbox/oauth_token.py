@@ -18,16 +18,14 @@ import hmac
 import json
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .models import AppClient, User, UserPool
 from .oauth_http import OAuthError, Request, StartResponse, basic_credentials, bearer_token, json_answer
 from .oauth_model import listed, split_scopes
+from .oauth_ui import HostedUIState
 from .protocol import CognitoError
 from .tokens import new_jti
-
-if TYPE_CHECKING:
-    from .oauth import HostedUI
 
 __all__ = ["discovery", "revoke", "token", "user_info"]
 
@@ -37,7 +35,7 @@ _PROFILE = ("name", "family_name", "given_name", "middle_name", "nickname", "pre
 _EXPIRED = "Access token is expired, disabled, or deleted, or the user has globally signed out."
 
 
-def authenticate(ui: HostedUI, request: Request) -> tuple[UserPool, AppClient]:
+def authenticate(ui: HostedUIState, request: Request) -> tuple[UserPool, AppClient]:
     """The app client the request proves it is (client_secret_basic, client_secret_post, or a public client)."""
     basic = basic_credentials(request.environ)
     body_id, body_secret = request.form.get("client_id"), request.form.get("client_secret")
@@ -58,7 +56,7 @@ def authenticate(ui: HostedUI, request: Request) -> tuple[UserPool, AppClient]:
     return pool, client
 
 
-def token(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def token(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     if request.repeated:
         raise OAuthError("invalid_request", f"Parameters sent more than once: {listed(sorted(request.repeated))}")
     grant_type = request.form.get("grant_type")
@@ -78,14 +76,15 @@ def _answer(tokens: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "expires_in": tokens["ExpiresIn"], "token_type": "Bearer"}
 
 
-def _issue(ui: HostedUI, pool: UserPool, client: AppClient, user: User, source: str, **options: Any) -> dict[str, Any]:
+def _issue(ui: HostedUIState, pool: UserPool, client: AppClient, user: User, source: str,
+           **options: Any) -> dict[str, Any]:
     try:
         return ui.backend.issue_tokens(pool, client, user, source, **options)
     except CognitoError as exc:  # a pre token generation trigger failed
         raise OAuthError("invalid_request", exc.message) from None
 
 
-def _authorization_code(ui: HostedUI, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:
+def _authorization_code(ui: HostedUIState, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:
     code, redirect_uri = request.form.get("code"), request.form.get("redirect_uri")
     if not code or not redirect_uri:
         raise OAuthError("invalid_request", "code and redirect_uri are required")
@@ -111,7 +110,7 @@ def _s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
 
 
-def _refresh_token(ui: HostedUI, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:
+def _refresh_token(ui: HostedUIState, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:
     value = request.form.get("refresh_token")
     if not value:
         raise OAuthError("invalid_request", "refresh_token is required")
@@ -137,7 +136,7 @@ def _refresh_token(ui: HostedUI, request: Request, pool: UserPool, client: AppCl
     return _answer(tokens)
 
 
-def _client_credentials(ui: HostedUI, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:
+def _client_credentials(ui: HostedUIState, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:
     if "client_credentials" not in client.allowed_oauth_flows:
         raise OAuthError("unauthorized_client", "This app client does not allow the client_credentials grant")
     allowed = [s for s in client.allowed_oauth_scopes if "/" in s]
@@ -154,7 +153,7 @@ def _client_credentials(ui: HostedUI, request: Request, pool: UserPool, client: 
             "token_type": "Bearer"}
 
 
-def user_info(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def user_info(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """The user's attributes that the access token's scopes allow (openid required)."""
     value = bearer_token(request.environ)
     if not value:
@@ -184,7 +183,7 @@ def _invalid_token(request: Request, start_response: StartResponse, description:
                        [("WWW-Authenticate", challenge)])
 
 
-def revoke(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def revoke(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """Revoke a refresh token and the access tokens it issued; an unknown token is already as good as revoked."""
     value = request.form.get("token")
     if not value:
@@ -207,7 +206,7 @@ def _is_jwt(value: str) -> bool:
     return isinstance(header, dict) and "alg" in header
 
 
-def discovery(ui: HostedUI, request: Request, start_response: StartResponse) -> Iterable[bytes]:
+def discovery(ui: HostedUIState, request: Request, start_response: StartResponse) -> Iterable[bytes]:
     """The issuer's OpenID Connect configuration: its issuer is the one the tokens carry; its endpoints are the
     sandbox's (the Cognito domain) and its keys the pool's JWKS on the sandbox."""
     pool = ui.discovery_pool(request.path)

@@ -11,14 +11,21 @@ each user's attributes tell the index when they change, so a new value is never 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from .models import User
-
-__all__ = ["INDEXED_ATTRIBUTES", "ObservedAttributes", "UserDirectory"]
+__all__ = ["INDEXED_ATTRIBUTES", "Indexed", "ObservedAttributes", "UserDirectory"]
 
 INDEXED_ATTRIBUTES = ("email", "phone_number", "preferred_username", "sub")
+
+
+class Indexed(Protocol):
+    """What the index reads of a user (models.User)."""
+
+    sub: str
+    attributes: dict[str, str]
+
+
+U = TypeVar("U", bound=Indexed)
 
 
 class ObservedAttributes(dict[str, str]):
@@ -65,7 +72,7 @@ class ObservedAttributes(dict[str, str]):
         return self
 
 
-class UserDirectory(dict[str, "User"]):
+class UserDirectory(dict[str, U]):
     """username -> User, with an index of sign-in values -> usernames kept in step."""
 
     def __init__(self) -> None:
@@ -73,7 +80,7 @@ class UserDirectory(dict[str, "User"]):
         self._by_value: dict[str, dict[str, None]] = {}  # value -> usernames, in the order they were indexed
         self._values_of: dict[str, tuple[str, ...]] = {}  # username -> the values it is indexed under
 
-    def __setitem__(self, username: str, user: User) -> None:
+    def __setitem__(self, username: str, user: U) -> None:
         if username in self:
             self._unindex(username)
         super().__setitem__(username, user)
@@ -88,16 +95,16 @@ class UserDirectory(dict[str, "User"]):
         self._unindex(username)
         return super().pop(username, *default)
 
-    def candidates(self, value: str) -> list[User]:
+    def candidates(self, value: str) -> list[U]:
         """The users one of whose indexed attributes is ``value`` (case-insensitively), oldest first."""
         return [self[name] for name in self._by_value.get(value.lower(), ()) if name in self]
 
-    def _reindex(self, username: str, user: User) -> None:
+    def _reindex(self, username: str, user: U) -> None:
         if self.get(username) is user:
             self._unindex(username)
             self._index(username, user)
 
-    def _index(self, username: str, user: User) -> None:
+    def _index(self, username: str, user: U) -> None:
         values = tuple({str(user.attributes.get(name) or "").lower() for name in INDEXED_ATTRIBUTES} |
                        {user.sub.lower()} - {""})
         for value in values:

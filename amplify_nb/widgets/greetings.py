@@ -3,6 +3,7 @@ method, setting up an authenticator app on the way). Both work inside an Authent
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from .base import StandaloneHost, View
 from .i18n import I18n
 from .totp import TOTPPanel
 
-__all__ = ["MFA_CHOICES", "Greetings", "SelectMFAType", "display_name"]
+__all__ = ["MFA_CHOICES", "Greetings", "SelectMFAType", "display_name", "logout_link"]
 
 # The choices, in Amplify's short names, and the label of each.
 MFA_CHOICES = {**{method.short: method.label for method in MFA_METHODS}, NO_MFA: "No MFA"}
@@ -31,6 +32,13 @@ def display_name(auth: Any) -> str:
     except AmplifyNbError:
         return ""
     return str(user.attributes.get("email") or user.attributes.get("phone_number") or user.login_id or user.username)
+
+
+def logout_link(url: str, theme: Any) -> str:
+    """The hosted UI's /logout as a link opening a new tab: it ends the browser's Cognito session."""
+    return (f'<a class="amplify-nb-hosted-logout" href="{html.escape(url)}" target="_blank" '
+            f'rel="noopener noreferrer" style="color: {theme["primary_color"]}">'
+            f'{html.escape(I18n.get("Sign out of the hosted UI too"))}</a>')
 
 
 class Greetings(View):
@@ -85,8 +93,6 @@ class Greetings(View):
         if self.on_sign_out is not None:
             self.on_sign_out(url)
         elif isinstance(self.host, StandaloneHost):  # inside an Authenticator the sign-in view shows it
-            from .hosted_ui import logout_link
-
             self.logout.value = logout_link(url, self.theme) if url else ""
             self.logout.layout.display = "block" if url else "none"
 

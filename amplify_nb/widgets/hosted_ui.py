@@ -27,10 +27,11 @@ from ..core.hub import Hub
 from ..errors import AmplifyNbError, ValidationError
 from .base import StandaloneHost, View
 from .form import FormField
+from .greetings import Greetings, logout_link
 from .i18n import I18n
 
 __all__ = ["HOSTED_UI", "MODES", "SOCIAL_LABELS", "SOCIAL_PROVIDERS", "HostedUIPanel", "OAuthButton", "WithOAuth",
-           "logout_link", "resolve_social_providers", "with_oauth"]
+           "resolve_social_providers", "with_oauth"]
 
 log = logging.getLogger("amplify_nb.widgets")
 
@@ -83,13 +84,6 @@ def resolve_social_providers(value: Sequence[str] | None, config: Any,
         raise ValidationError(f"{', '.join(both)} is both in federated (a token of your own) and in "
                               "social_providers (the hosted UI): choose one", field="social_providers")
     return names
-
-
-def logout_link(url: str, theme: Any) -> str:
-    """The hosted UI's /logout as a link opening a new tab: it ends the browser's Cognito session."""
-    return (f'<a class="amplify-nb-hosted-logout" href="{html.escape(url)}" target="_blank" '
-            f'rel="noopener noreferrer" style="color: {theme["primary_color"]}">'
-            f'{html.escape(I18n.get("Sign out of the hosted UI too"))}</a>')
 
 
 class HostedUIPanel(widgets.VBox):
@@ -284,7 +278,6 @@ class WithOAuth(widgets.VBox):
     ``include_greetings``, who is signed in and a Sign Out button)."""
 
     def __init__(self, content: Any, *, include_greetings: bool = True, **options: Any):
-        from .greetings import Greetings
 
         super().__init__()
         self.button = OAuthButton(**options)

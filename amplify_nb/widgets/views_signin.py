@@ -11,7 +11,8 @@ import ipywidgets as widgets
 from ..steps import STEPS, mfa_method
 from .base import View
 from .form import FormField
-from .hosted_ui import SOCIAL_LABELS, HostedUIPanel, logout_link
+from .greetings import logout_link
+from .hosted_ui import SOCIAL_LABELS, HostedUIPanel
 from .i18n import I18n
 from .totp import TOTPPanel
 
