@@ -2,7 +2,8 @@
 
 Operations live in the ops_* modules and register themselves in OPERATIONS; each receives this
 backend and the request's JSON members and returns the response members, or raises CognitoError.
-All state changes happen under one lock, so concurrent clients never lose an update.
+All state changes happen under one lock, so concurrent clients never lose an update; the SRP and RSA
+arithmetic runs outside it (see state_lock.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from typing import Any
 from . import srp
 from .models import AppClient, Code, Message, Outbox, User, UserPool, mask_destination, six_digits
 from .protocol import CognitoError, not_authorized
+from .state_lock import StateLock
 from .tokens import RefreshRecord, TokenIssuer, at_hash, identities_claim, new_jti
 from .triggers import Triggers, event
 
@@ -71,7 +72,7 @@ class CognitoBackend:
         self.mfa_code_ttl = mfa_code_ttl
         self.session_ttl = session_ttl
         self.max_code_attempts = max_code_attempts
-        self.lock = threading.RLock()
+        self.lock = StateLock()
         self.pools: dict[str, UserPool] = {}
         self.issuer = TokenIssuer()
         self.outbox = Outbox()

@@ -93,6 +93,22 @@ class KeyRing:
         with self._lock:
             return self._sessions.get(access_key_id)
 
+    def signer(self, key_id: str, security_token: str | None) -> tuple[str, Principal]:
+        """(secret key, principal) of an access key id and the session token sent with it: AWS's first three
+        checks (known key, matching token, not expired), whatever the signature scheme that follows."""
+        if key_id == self.admin_access_key_id:
+            if security_token:  # long-term keys carry no session token
+                raise AuthFailure(AuthFailure.BAD_TOKEN, key_id)
+            return self.admin_secret_key, Principal(key_id)
+        session = self.session(key_id)
+        if session is None:
+            raise AuthFailure(AuthFailure.UNKNOWN_KEY, key_id)
+        if not security_token or not secrets.compare_digest(security_token, session.session_token):
+            raise AuthFailure(AuthFailure.BAD_TOKEN, key_id)
+        if self.clock() >= session.expires_at:
+            raise AuthFailure(AuthFailure.EXPIRED, key_id)
+        return session.secret_key, Principal(key_id, session)
+
     def authenticate(self, environ: dict[str, Any], *, body: bytes | None = None) -> Principal:
         """The verified caller of a request, or AuthFailure saying which check failed."""
         try:
@@ -102,20 +118,7 @@ class KeyRing:
         if signed is None:
             raise AuthFailure(AuthFailure.MISSING)
         key_id = signed.access_key
-        if key_id == self.admin_access_key_id:
-            if signed.security_token:  # long-term keys carry no session token
-                raise AuthFailure(AuthFailure.BAD_TOKEN, key_id)
-            secret, principal = self.admin_secret_key, Principal(key_id)
-        else:
-            session = self.session(key_id)
-            if session is None:
-                raise AuthFailure(AuthFailure.UNKNOWN_KEY, key_id)
-            if not signed.security_token or not secrets.compare_digest(signed.security_token,
-                                                                       session.session_token):
-                raise AuthFailure(AuthFailure.BAD_TOKEN, key_id)
-            if self.clock() >= session.expires_at:
-                raise AuthFailure(AuthFailure.EXPIRED, key_id)
-            secret, principal = session.secret_key, Principal(key_id, session)
+        secret, principal = self.signer(key_id, signed.security_token)
         ok, canonical, string_to_sign = sigv4.verify(environ, signed, secret, body)
         if not ok:
             raise AuthFailure(AuthFailure.BAD_SIGNATURE, key_id, canonical_request=canonical,

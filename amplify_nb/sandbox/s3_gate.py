@@ -14,6 +14,7 @@ never moto's (which would echo any Origin); see .s3_cors.
 
 from __future__ import annotations
 
+import hmac
 import io
 import re
 import time
@@ -24,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 from xml.sax.saxutils import escape, unescape
 
-from . import iam_policies, s3_cors, sigv4
+from . import iam_policies, s3_cors, s3_post_policy, sigv2, sigv4
 from .aws_account import SESSION_NAME, AwsAccount
 from .keys import AuthFailure, KeyRing, Principal
 
@@ -85,21 +86,51 @@ class S3Gate:
         if auth.startswith(sigv4.ALGORITHM) and not environ.get("HTTP_X_AMZ_CONTENT_SHA256"):
             return s3_error(start_response, method, 400, "InvalidRequest",
                             "Missing required header for this request: x-amz-content-sha256")
+        key: str | None = None
         try:
-            principal = self.keys.authenticate(environ)
+            if s3_post_policy.is_post_upload(environ, bucket, target(environ)[1]):
+                assert bucket is not None
+                upload = s3_post_policy.read_post_upload(environ, bucket, self.keys, self.wall_clock,
+                                                         sigv2_region=self.account.region in sigv2.REGIONS)
+                principal, key = upload.principal, upload.key
+            elif (legacy := sigv2.parse_query(environ)) is not None and self.account.region in sigv2.REGIONS:
+                principal = self._authenticate_v2(environ, bucket, legacy)
+            else:
+                principal = self.keys.authenticate(environ)
         except AuthFailure as failure:
             return _refuse(start_response, method, failure)
-        signed = sigv4.parse(environ)
-        if signed is not None and signed.presigned and signed.expires is not None:
-            issued = datetime.strptime(signed.timestamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
-            if self.wall_clock() > issued + signed.expires:
-                return s3_error(start_response, method, 403, "AccessDenied", "Request has expired")
+        except s3_post_policy.PolicyRefused as refused:
+            return s3_error(start_response, method, refused.status, refused.code, refused.message)
+        if self._expired(environ):
+            return s3_error(start_response, method, 403, "AccessDenied", "Request has expired")
         if principal.is_admin:
             return forward(environ, start_response)
-        checks = _checks(method, environ)
+        checks = [("s3:PutObject", f"arn:aws:s3:::{bucket}/{key}", {})] if key is not None else \
+            _checks(method, environ)
         if not self.allowed(principal, checks):
             return s3_error(start_response, method, 403, "AccessDenied", "Access Denied")
         return forward(environ, start_response)
+
+    def _authenticate_v2(self, environ: dict[str, Any], bucket: str | None, claims: sigv2.QueryAuth) -> Principal:
+        """A SigV2 presigned URL's caller (boto3's default presigning), checked as S3 checks it."""
+        secret, principal = self.keys.signer(claims.access_key, claims.security_token)
+        hostname = environ.get("HTTP_HOST", "").rsplit(":", 1)[0]
+        text = sigv2.string_to_sign(environ, bucket, bool(bucket) and hostname.startswith(f"{bucket}."),
+                                    claims.expires)
+        if not hmac.compare_digest(sigv2.hmac_sha1(secret, text), claims.signature):
+            raise AuthFailure(AuthFailure.BAD_SIGNATURE, claims.access_key, string_to_sign=text)
+        return principal
+
+    def _expired(self, environ: dict[str, Any]) -> bool:
+        """Whether a presigned URL (SigV4's X-Amz-Date + X-Amz-Expires, SigV2's Expires) is past its time."""
+        legacy = sigv2.parse_query(environ)
+        if legacy is not None and self.account.region in sigv2.REGIONS:
+            return not legacy.expires.isdigit() or self.wall_clock() > int(legacy.expires)
+        signed = sigv4.parse(environ)
+        if signed is None or not signed.presigned or signed.expires is None:
+            return False
+        issued = datetime.strptime(signed.timestamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+        return self.wall_clock() > issued + signed.expires
 
     def _with_cors(self, environ: dict[str, Any], start_response: Callable, bucket: str | None) -> Callable:
         """`start_response` whose CORS headers are the bucket's rules' answer, whatever moto added."""

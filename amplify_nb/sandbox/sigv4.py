@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-__all__ = ["ALGORITHM", "UNSIGNED_PAYLOAD", "SignatureError", "Signed", "parse", "scope_service", "verify"]
+__all__ = ["ALGORITHM", "UNSIGNED_PAYLOAD", "SignatureError", "Signed", "parse", "raw_target", "scope_service",
+           "signing_key", "verify"]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
@@ -137,14 +138,19 @@ def verify(environ: dict[str, Any], signed: Signed, secret: str, body: bytes | N
 
 
 def _signing_key(secret: str, signed: Signed) -> bytes:
+    return signing_key(secret, signed.date, signed.region, signed.service)
+
+
+def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """SigV4's derived key for one day, region and service (also what signs an S3 POST policy)."""
     key = ("AWS4" + secret).encode()
-    for part in (signed.date, signed.region, signed.service, "aws4_request"):
+    for part in (date, region, service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     return key
 
 
 def _candidates(environ: dict[str, Any], signed: Signed) -> list[tuple[str, str]]:
-    raw_path, raw_query = _raw_target(environ)
+    raw_path, raw_query = raw_target(environ)
     pairs = [pair.partition("=") for pair in raw_query.split("&") if pair]
     if signed.presigned:
         pairs = [(k, s, v) for k, s, v in pairs if k != "X-Amz-Signature"]
@@ -158,7 +164,7 @@ def _candidates(environ: dict[str, Any], signed: Signed) -> list[tuple[str, str]
     return out
 
 
-def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
+def raw_target(environ: dict[str, Any]) -> tuple[str, str]:
     """The path and query exactly as the client sent them (WSGI's PATH_INFO is already unescaped)."""
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if raw and raw.startswith("/"):

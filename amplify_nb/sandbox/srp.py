@@ -15,16 +15,24 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from .state_lock import outside_state_lock
+
 __all__ = ["N_HEX", "ServerEphemeral", "canonical_timestamp", "make_verifier", "pad_hex", "password_matches"]
 
 try:  # gmpy2 makes the 3072-bit pow ~8x faster; the math is identical without it.
     import gmpy2
 
-    def _pow(base: int, exp: int, mod: int) -> int:
+    def _powmod(base: int, exp: int, mod: int) -> int:
         return int(gmpy2.powmod(base, exp, mod))
 except ImportError:  # pragma: no cover - exercised where gmpy2 has no wheel
-    def _pow(base: int, exp: int, mod: int) -> int:
-        return pow(base, exp, mod)
+    _powmod = pow
+
+
+def _pow(base: int, exp: int, mod: int) -> int:
+    # Pure arithmetic on numbers already read out of the state: other students' requests need not wait for it.
+    with outside_state_lock():
+        return _powmod(base, exp, mod)
+
 
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"

@@ -19,6 +19,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .protocol import CognitoError, not_authorized
+from .state_lock import outside_state_lock
 
 __all__ = ["RefreshRecord", "TokenIssuer", "at_hash", "identities_claim", "new_jti"]
 
@@ -64,7 +65,8 @@ class TokenIssuer:
         return self._key.public_key()
 
     def sign(self, claims: dict) -> str:
-        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
+        with outside_state_lock():  # an RSA signature: no state read, no need to hold other requests back
+            return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
 
     def new_refresh(self, record: RefreshRecord) -> str:
         token = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ." + secrets.token_urlsafe(48)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.request
 
 import pytest
+import requests
 from boto3.s3.transfer import TransferConfig
 from botocore import UNSIGNED
 from botocore.config import Config
@@ -125,11 +127,49 @@ def test_presigned_urls_carry_the_signers_permissions(sb):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(urllib.request.Request(denied, data=b"x", method="PUT"))
     assert refused.value.code == 403 and b"<Code>AccessDenied</Code>" in refused.value.read()
-    sigv2 = s3(sb).generate_presigned_url("get_object", Params={"Bucket": sb.bucket, "Key": "public/sample.csv"})
-    if "X-Amz-Signature" not in sigv2:  # botocore's default presigner is SigV2, which new buckets refuse
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(sigv2)
-        assert refused.value.code == 400 and b"AWS4-HMAC-SHA256" in refused.value.read()
+
+
+def test_boto3s_default_sigv2_presigned_urls_are_checked_like_s3_does(sb, clock):
+    """boto3 presigns with SigV2 by default where S3 still takes it (us-east-1, the sandbox's region)."""
+    me, credentials = signed_in(sb)
+    signer = s3(sb, credentials)
+    url = signer.generate_presigned_url("get_object", Params={"Bucket": sb.bucket, "Key": "public/sample.csv"})
+    assert "AWSAccessKeyId=" in url and "X-Amz-Signature" not in url  # really the legacy scheme
+    with urllib.request.urlopen(url) as response:
+        assert response.read().startswith(b"city,country,population")
+    put = signer.generate_presigned_url("put_object", Params={"Bucket": sb.bucket, "Key": f"private/{me}/up.txt"})
+    # requests, as a browser's fetch, sends no Content-Type of its own (urllib would add an unsigned one).
+    assert requests.put(put, data=b"via sigv2", timeout=10).status_code == 200
+    assert s3(sb).get_object(Bucket=sb.bucket, Key=f"private/{me}/up.txt")["Body"].read() == b"via sigv2"
+    # The signer's role still decides: another identity's private/ is refused.
+    denied = signer.generate_presigned_url("get_object", Params={"Bucket": sb.bucket, "Key": "private/other/x"})
+    assert http_error(denied) == (403, "AccessDenied")
+    # A signature over another key, a forged one, an expired URL.
+    assert http_error(url.replace("public/sample.csv", "public/other.csv"))[1] == "SignatureDoesNotMatch"
+    forged = re.sub(r"Signature=[^&]+", "Signature=AAAAAAAAAAAAAAAAAAAAAAAAAAA%3D", url)
+    assert http_error(forged) == (403, "SignatureDoesNotMatch")
+    past = signer.generate_presigned_url("get_object", Params={"Bucket": sb.bucket, "Key": "public/sample.csv"},
+                                         ExpiresIn=-60)  # signed with an Expires a minute ago
+    assert http_error(past) == (403, "AccessDenied")
+    # Temporary credentials whose session token was left out.
+    no_token = re.sub(r"&x-amz-security-token=[^&]+", "", url)
+    assert http_error(no_token) == (400, "InvalidToken")
+
+
+def test_sigv2_is_refused_where_s3_no_longer_takes_it(clock):
+    with Sandbox(clock=clock, region="eu-central-1") as sb:
+        url = s3(sb).generate_presigned_url("get_object", Params={"Bucket": sb.bucket, "Key": "public/sample.csv"})
+        url = url if "AWSAccessKeyId=" in url else re.sub(r"\?.*", "?AWSAccessKeyId=A&Expires=9999999999&"
+                                                          "Signature=x", url)
+        assert http_error(url) == (400, "InvalidRequest")  # "... Please use AWS4-HMAC-SHA256."
+
+
+def http_error(url: str) -> tuple[int, str]:
+    """(status, S3 error code) of a GET that must fail."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url)
+    body = refused.value.read().decode()
+    return refused.value.code, re.search(r"<Code>(.*?)</Code>", body).group(1)
 
 
 def test_role_policies_live_in_iam_and_an_explicit_deny_wins(sb):
