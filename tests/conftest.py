@@ -114,3 +114,35 @@ def sandbox():
 @pytest.fixture
 def cognito(sandbox):
     return cognito_client(sandbox)
+
+
+def interrupt_main_inside(function_name: str, timeout: float = 30.0):
+    """The kernel's interrupt button (Ctrl+C) pressed while the main thread runs ``function_name``: a thread
+    that watches the main thread's stack and interrupts it only once it is there, however loaded the machine
+    (a fixed delay would interrupt too early on a busy one)."""
+    import _thread
+    import sys
+    import threading
+    import time
+
+    main = threading.main_thread().ident
+
+    def inside() -> bool:
+        frame = sys._current_frames().get(main)
+        while frame is not None:
+            if frame.f_code.co_name == function_name:
+                return True
+            frame = frame.f_back
+        return False
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        while not inside():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+        _thread.interrupt_main()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread

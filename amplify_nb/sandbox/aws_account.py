@@ -7,6 +7,9 @@ that ``Sandbox()`` stays fast: the ids it will use are chosen up front for ``sb.
 
 Credentials are minted through moto's STS backend, so ``sts get-caller-identity`` with them names the
 assumed role. Without moto (``Sandbox(moto=False)``) roles live here and keys are minted locally.
+Whoever mints (Cognito Identity's enhanced flow, or STS AssumeRoleWithWebIdentity in the basic flow) goes
+through ``assume_with_web_identity``: the role's trust policy must admit the token, and allow
+``sts:TagSession`` when the session carries principal tags, which are kept here for the policy checks.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ import secrets
 import string
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from . import iam_policies
 from .s3_cors import AMPLIFY_DEFAULT_RULES
 
 __all__ = ["SAMPLE_CSV", "SAMPLE_KEY", "SESSION_NAME", "AwsAccount", "Minted", "RoleNotAssumable"]
+
+COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
 
 SESSION_NAME = "CognitoIdentityCredentials"  # the session name Cognito Identity gives its STS sessions
 SAMPLE_KEY = "public/sample.csv"
@@ -47,6 +53,8 @@ class Minted:
     access_key_id: str
     secret_key: str
     session_token: str
+    arn: str = ""  # arn:aws:sts::<account>:assumed-role/<role>/<session name>
+    role_id: str = ""  # <role id>:<session name>, STS's AssumedRoleId
 
 
 class AwsAccount:
@@ -62,6 +70,8 @@ class AwsAccount:
         self._local_roles: dict[str, tuple[str, list[str]]] = {}
         self._provisioned = False
         self._lock = threading.Lock()
+        self._session_tags: dict[str, dict[str, str]] = {}  # access key id -> principal tags of its session
+        self.federation: Any = None  # the sandbox's FederationIssuer: STS reads Cognito Identity's tokens with it
 
     def role_arn(self, name: str) -> str:
         return f"arn:aws:iam::{self.account_id}:role/{name}"
@@ -119,23 +129,80 @@ class AwsAccount:
             documents += [v.document for v in policy.versions if v.is_default]
         return role.assume_role_policy_document, documents
 
-    def mint(self, role_arn: str, ttl: float, identity_pool_id: str, amr: list[str]) -> Minted:
+    def role_max_session(self, role_arn: str) -> int:
+        """The role's MaxSessionDuration in seconds (3600 when IAM was not told otherwise)."""
+        if not self.moto:
+            return 43200
+        from moto.iam.models import iam_backends
+
+        try:
+            role = iam_backends[self.account_id]["aws"].get_role_by_arn(role_arn)
+            return int(role.max_session_duration or 3600)
+        except Exception:  # no such role: the trust check refuses it anyway
+            return 3600
+
+    def create_role(self, name: str, policy: str, trust: str, max_session: int = 3600) -> str:
+        """An IAM role of this account (trust policy, one inline policy), as the admin keys would make it."""
+        self.provision()
+        arn = self.role_arn(name)
+        if not self.moto:
+            with self._lock:
+                self._local_roles[arn] = (trust, [policy])
+            return arn
+        from moto.iam.models import iam_backends
+
+        iam = iam_backends[self.account_id]["aws"]
+        iam.create_role(name, trust, "/", None, "amplify_nb sandbox role", [], str(max_session))
+        iam.put_role_policy(name, "inline", policy)
+        return arn
+
+    def session_tags(self, access_key_id: str) -> dict[str, str]:
+        """The principal tags of a minted session (none for sessions minted without)."""
+        return dict(self._session_tags.get(access_key_id, {}))
+
+    def mint(self, role_arn: str, ttl: float, identity_pool_id: str, amr: list[str], *,
+             identity_id: str | None = None, tags: dict[str, str] | None = None) -> Minted:
         """Assume `role_arn` for an identity of `identity_pool_id`, as Cognito Identity does through
         AssumeRoleWithWebIdentity: the role's trust policy must admit that pool and that kind of identity."""
+        context: dict[str, Any] = {f"{COGNITO_IDENTITY}:aud": identity_pool_id, f"{COGNITO_IDENTITY}:amr": amr}
+        if identity_id is not None:
+            context[f"{COGNITO_IDENTITY}:sub"] = identity_id
+        return self.assume_with_web_identity(role_arn, COGNITO_IDENTITY, context, ttl, SESSION_NAME, tags)
+
+    def assume_with_web_identity(self, role_arn: str, federated: str, context: dict[str, Any], ttl: float,
+                                 session_name: str, tags: dict[str, str] | None = None) -> Minted:
+        """STS AssumeRoleWithWebIdentity for a token of `federated` whose claims give the `context` keys."""
         documents = self.role_documents(role_arn)
         if documents is None:
             raise RoleNotAssumable(role_arn)
-        context = {"cognito-identity.amazonaws.com:aud": identity_pool_id,
-                   "cognito-identity.amazonaws.com:amr": amr}
-        if not iam_policies.is_allowed([documents[0]], "sts:AssumeRoleWithWebIdentity", "*", context,
-                                       principal=("Federated", "cognito-identity.amazonaws.com")):
+        principal = ("Federated", federated)
+        trust = [documents[0]]
+        if not iam_policies.is_allowed(trust, "sts:AssumeRoleWithWebIdentity", "*", context, principal=principal):
             raise RoleNotAssumable(role_arn)
+        request_tags = {f"aws:requesttag/{key}": value for key, value in (tags or {}).items()}
+        if tags and not iam_policies.is_allowed(trust, "sts:TagSession", "*", {**context, **request_tags,
+                                                "aws:tagkeys": list(tags)}, principal=principal):
+            raise RoleNotAssumable(role_arn)  # session tags need the trust policy's leave, as on AWS
+        minted = self._mint(role_arn, ttl, session_name)
+        if tags:
+            with self._lock:
+                self._session_tags[minted.access_key_id] = dict(tags)
+                if len(self._session_tags) > 50_000:  # a long-running sandbox: the oldest expired hours ago
+                    for key in list(self._session_tags)[:10_000]:
+                        del self._session_tags[key]
+        return minted
+
+    def _mint(self, role_arn: str, ttl: float, session_name: str) -> Minted:
+        role = role_arn.rsplit("/", 1)[-1]
         if not self.moto:
             key_id = "ASIA" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16))
-            return Minted(key_id, secrets.token_urlsafe(30)[:40], "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(300))
+            return Minted(key_id, secrets.token_urlsafe(30)[:40], "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(300),
+                          f"arn:aws:sts::{self.account_id}:assumed-role/{role}/{session_name}",
+                          f"AROA{secrets.token_hex(8).upper()}:{session_name}")
         from moto.sts.models import sts_backends
 
         assumed = sts_backends[self.account_id]["aws"].assume_role_with_web_identity(
-            region_name=self.region, role_session_name=SESSION_NAME, role_arn=role_arn, policy=None,
+            region_name=self.region, role_session_name=session_name, role_arn=role_arn, policy=None,
             duration=max(int(ttl), 1), external_id=None)
-        return Minted(assumed.access_key_id, assumed.secret_access_key, assumed.session_token)
+        return Minted(assumed.access_key_id, assumed.secret_access_key, assumed.session_token, assumed.arn,
+                      assumed.user_id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import srp
-from .models import AppClient, Code, Message, Outbox, User, UserPool, mask_destination, six_digits
+from .models import AppClient, Code, Message, Outbox, User, UserPool, group_claims, mask_destination, six_digits
 from .protocol import CognitoError, not_authorized
 from .state_lock import StateLock
 from .tokens import RefreshRecord, TokenIssuer, at_hash, identities_claim, new_jti
@@ -313,13 +313,14 @@ class CognitoBackend:
                           "exp": now + int(client.id_token_ttl), "jti": new_jti()})
         if nonce is not None:
             id_claims["nonce"] = nonce
+        groups, roles, preferred = group_claims(pool.groups_of(user))
         if self.triggers.has("pre_token_generation"):
             produced = self.triggers.invoke("pre_token_generation", event(
                 f"TokenGeneration_{trigger_source}", region=pool.region, pool_id=pool.pool_id,
                 username=user.username, client_id=client.client_id,
                 request={"userAttributes": dict(user.attributes),
-                         "groupConfiguration": {"groupsToOverride": [], "iamRolesToOverride": [],
-                                                "preferredRole": None},
+                         "groupConfiguration": {"groupsToOverride": list(groups), "iamRolesToOverride": list(roles),
+                                                "preferredRole": preferred},
                          "clientMetadata": dict(client_metadata or {})},
                 response={"claimsOverrideDetails": None},
             ))["response"].get("claimsOverrideDetails") or {}
@@ -329,6 +330,17 @@ class CognitoBackend:
             for name in produced.get("claimsToSuppress") or []:
                 if name not in _PROTECTED_CLAIMS:
                     id_claims.pop(name, None)
+            override = produced.get("groupOverrideDetails")
+            if isinstance(override, dict):  # the trigger's groups and roles stand in for the user's
+                groups = [str(g) for g in override.get("groupsToOverride") or []]
+                roles = [str(r) for r in override.get("iamRolesToOverride") or []]
+                preferred = override.get("preferredRole") or None
+        if groups:  # both tokens name the groups; only the ID token their roles (user-pool groups)
+            access["cognito:groups"] = id_claims["cognito:groups"] = groups
+        if roles:
+            id_claims["cognito:roles"] = roles
+        if preferred:
+            id_claims["cognito:preferred_role"] = str(preferred)
         result: dict[str, Any] = {
             "AccessToken": self.issuer.sign(access),
             "ExpiresIn": int(client.access_token_ttl),

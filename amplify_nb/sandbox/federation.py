@@ -132,6 +132,12 @@ class FederationIssuer:
     # ---- checking -------------------------------------------------------------------------------
     def subject(self, provider: str, token: str, app_id: str) -> str:
         """The subject of a valid token of `provider` issued for `app_id`, else NotAuthorizedException."""
+        return str(self.claims(provider, token, app_id)["sub"])
+
+    def claims(self, provider: str, token: str, app_id: str) -> dict[str, Any]:
+        """The claims of a valid token of `provider` issued for `app_id` (what role-mapping rules and principal
+        tags read), else NotAuthorizedException. Facebook and Amazon tokens are opaque: their provider's API
+        answers the app id and the user id, given here as ``aud``, ``sub`` and ``user_id``."""
         if provider in (FACEBOOK, AMAZON):
             record = self._opaque.get(token)
             if record is None or record.provider != provider:
@@ -141,13 +147,13 @@ class FederationIssuer:
                 raise invalid_login("Incorrect token audience.")
             if self.clock() >= record.expires_at:
                 raise invalid_login(f"Token expired: {int(self.clock())} >= {int(record.expires_at)}")
-            return record.subject
+            return {"aud": record.app_id, "sub": record.subject, "user_id": record.subject}
         issuers = ({"https://accounts.google.com", "accounts.google.com"} if provider == GOOGLE
                    else {self.oidc_issuer})
         claims = self.read(token, issuers)
         if app_id not in _audiences(claims):
             raise invalid_login("Incorrect token audience.")
-        return str(claims["sub"])
+        return claims
 
     def read(self, token: str, issuers: set[str]) -> dict[str, Any]:
         """Claims of a JWT this issuer signed for one of `issuers`, checked for expiry on the sandbox clock."""

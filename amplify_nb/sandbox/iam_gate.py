@@ -7,26 +7,42 @@ S3's gate does (missing, unknown key, bad token, expired, bad signature: each wi
 XML error), and then authorised: the admin keys may do anything, an identity pool's role only what its
 policies allow (``iam:PutRolePolicy`` is not among them). STS's web-identity and SAML sign-ins are public
 on AWS too and pass unsigned; GetCallerIdentity needs no permission, only a valid signature.
+
+AssumeRoleWithWebIdentity is answered here, not by moto (which would assume any role for any token): the
+token must be one Cognito Identity issued (GetOpenIdToken*, the basic flow's first half), unexpired, and
+the role's trust policy must admit it (``cognito-identity.amazonaws.com`` as Federated principal, its
+``aud`` and ``amr`` conditions), else "Not authorized to perform sts:AssumeRoleWithWebIdentity". The
+credentials go to the key ring, so S3 and IAM judge them by that role's policies.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
+import jwt
+
 from . import sigv4
-from .keys import AuthFailure, Principal
+from .aws_account import COGNITO_IDENTITY, Minted, RoleNotAssumable
+from .keys import AuthFailure, Principal, SessionCredentials
+from .protocol import CognitoError
 
 if TYPE_CHECKING:
     from .s3_gate import S3Gate
 
 __all__ = ["serve"]
 
-_PUBLIC = {("sts", "AssumeRoleWithWebIdentity"), ("sts", "AssumeRoleWithSAML")}
+_PUBLIC = {("sts", "AssumeRoleWithSAML")}
+_WEB_IDENTITY = ("sts", "AssumeRoleWithWebIdentity")
+_COGNITO_ISSUER = "https://cognito-identity.amazonaws.com"
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
+_NOT_AUTHORIZED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
 _ANY_SIGNED_CALLER = {("sts", "GetCallerIdentity")}
 _MAX_BODY = 1024 * 1024
 _NAMESPACES = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/", "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}
@@ -48,6 +64,8 @@ def serve(gate: S3Gate, environ: dict[str, Any], start_response: Callable,
     params = dict(parse_qsl(environ.get("QUERY_STRING", ""))) | dict(parse_qsl(body.decode("utf-8", "replace")))
     action = params.get("Action", "")
     service = sigv4.scope_service(environ) or _service_of(environ, action)
+    if (service, action) == _WEB_IDENTITY:
+        return _assume_role_with_web_identity(gate, params, start_response)
     if (service, action) in _PUBLIC:
         return forward(environ, start_response)
     try:
@@ -113,4 +131,103 @@ def _error(start_response: Callable, service: str, status: int, code: str, messa
     reason = {400: "Bad Request", 403: "Forbidden"}.get(status, "Error")
     start_response(f"{status} {reason}", [("Content-Type", "text/xml"), ("Content-Length", str(len(body))),
                                           ("x-amzn-RequestId", request_id)])
+    return [body]
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(code)
+        self.status, self.code, self.message = status, code, message
+
+
+def _validation(message: str) -> _Refused:
+    return _Refused(400, "ValidationError", message)
+
+
+def _assume_role_with_web_identity(gate: S3Gate, params: dict[str, str], start_response: Callable) -> Iterable[bytes]:
+    """STS AssumeRoleWithWebIdentity for a Cognito Identity OpenID token, checked as STS checks it."""
+    account = gate.account
+    try:
+        role_arn, session_name, token, duration = _web_identity_request(params)
+        claims = _read_cognito_token(gate, token)
+        amr = [str(v) for v in claims.get("amr") or []] if isinstance(claims.get("amr"), list) else []
+        context = {f"{COGNITO_IDENTITY}:aud": str(claims["aud"]), f"{COGNITO_IDENTITY}:sub": str(claims["sub"]),
+                   f"{COGNITO_IDENTITY}:amr": amr}
+        if account.role_documents(role_arn) is not None and duration > account.role_max_session(role_arn):
+            raise _validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        minted = account.assume_with_web_identity(role_arn, COGNITO_IDENTITY, context, duration, session_name)
+    except _Refused as refused:
+        return _error(start_response, "sts", refused.status, refused.code, refused.message)
+    except RoleNotAssumable:
+        return _error(start_response, "sts", 403, "AccessDenied", _NOT_AUTHORIZED)
+    expires_at = gate.keys.clock() + duration
+    gate.keys.add(SessionCredentials(minted.access_key_id, minted.secret_key, minted.session_token, expires_at,
+                                     role_arn, str(claims["sub"]), str(claims["aud"]), "authenticated" in amr))
+    return _web_identity_answer(start_response, minted, claims, expires_at)
+
+
+def _web_identity_request(params: dict[str, str]) -> tuple[str, str, str, int]:
+    for name, low, high in (("RoleArn", 20, 2048), ("RoleSessionName", 2, 64), ("WebIdentityToken", 4, 20000)):
+        value = params.get(name)
+        member = name[:1].lower() + name[1:]
+        if value is None:
+            raise _validation(f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: "
+                              "Member must not be null")
+        if not low <= len(value) <= high:
+            raise _validation(f"1 validation error detected: Value at '{member}' failed to satisfy constraint: "
+                              f"Member must have length between {low} and {high}")
+    if not _SESSION_NAME.fullmatch(params["RoleSessionName"]):
+        raise _validation("1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: "
+                          "Member must satisfy regular expression pattern: [\\w+=,.@-]*")
+    try:
+        duration = int(params.get("DurationSeconds") or 3600)
+    except ValueError:
+        raise _validation("Invalid value for DurationSeconds") from None
+    if not 900 <= duration <= 43200:
+        bound = "greater than or equal to 900" if duration < 900 else "less than or equal to 43200"
+        raise _validation(f"1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy "
+                          f"constraint: Member must have value {bound}")
+    return params["RoleArn"], params["RoleSessionName"], params["WebIdentityToken"], duration
+
+
+def _read_cognito_token(gate: S3Gate, token: str) -> dict[str, Any]:
+    """The claims of an unexpired OpenID token Cognito Identity (this sandbox) signed."""
+    invalid = _Refused(400, "InvalidIdentityToken", "The web identity token that was passed could not be validated "
+                       "by AWS. Get a new identity token from the identity provider and then retry the request.")
+    try:
+        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError:
+        raise invalid from None
+    if issuer != _COGNITO_ISSUER:
+        raise _Refused(400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for "
+                       f"{str(issuer)[:200]}")
+    federation = gate.account.federation
+    if federation is None:
+        raise invalid
+    try:
+        return dict(federation.read(token, {_COGNITO_ISSUER}))
+    except CognitoError as exc:
+        if "Token expired" in exc.message:
+            raise _Refused(400, "ExpiredTokenException", "Token expired: current date/time must be before the "
+                           "expiration date/time") from None
+        raise invalid from None
+
+
+def _web_identity_answer(start_response: Callable, minted: Minted, claims: dict[str, Any],
+                         expires_at: float) -> Iterable[bytes]:
+    request_id = str(uuid.uuid4())
+    expiration = datetime.fromtimestamp(expires_at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = (
+        f'<AssumeRoleWithWebIdentityResponse xmlns="{_NAMESPACES["sts"]}"><AssumeRoleWithWebIdentityResult>'
+        f"<SubjectFromWebIdentityToken>{escape(str(claims['sub']))}</SubjectFromWebIdentityToken>"
+        f"<Audience>{escape(str(claims['aud']))}</Audience>"
+        f"<AssumedRoleUser><Arn>{escape(minted.arn)}</Arn><AssumedRoleId>{escape(minted.role_id)}</AssumedRoleId>"
+        f"</AssumedRoleUser><Credentials><AccessKeyId>{escape(minted.access_key_id)}</AccessKeyId>"
+        f"<SecretAccessKey>{escape(minted.secret_key)}</SecretAccessKey>"
+        f"<SessionToken>{escape(minted.session_token)}</SessionToken><Expiration>{expiration}</Expiration>"
+        f"</Credentials><Provider>{COGNITO_IDENTITY}</Provider></AssumeRoleWithWebIdentityResult>"
+        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
+        f"</AssumeRoleWithWebIdentityResponse>").encode()
+    start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body))),
+                              ("x-amzn-RequestId", request_id)])
     return [body]

@@ -48,20 +48,24 @@ def authenticated_storage_policy(bucket: str) -> str:
 
 
 def unauthenticated_storage_policy(bucket: str) -> str:
-    """Amplify Storage for a guest: read public/ and list it."""
+    """Amplify Gen 1 Storage for a guest with read access: read public/ (S3GuestPublicPolicy) and everyone's
+    protected/ (S3GuestReadPolicy, which also lists both); no writes, no private/."""
     arn = f"arn:aws:s3:::{bucket}"
     return _doc(
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [f"{arn}/public/*"]},
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [f"{arn}/protected/*"]},
         {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [arn],
-         "Condition": {"StringLike": {"s3:prefix": ["public/", "public/*"]}}},
+         "Condition": {"StringLike": {"s3:prefix": ["public/", "public/*", "protected/", "protected/*"]}}},
     )
 
 
-def identity_trust_policy(identity_pool_id: str, amr: str) -> str:
-    """Who may assume the role: Cognito Identity, for this pool, for (un)authenticated identities only."""
+def identity_trust_policy(identity_pool_id: str, amr: str, *, tag_session: bool = False) -> str:
+    """Who may assume the role: Cognito Identity, for this pool, for (un)authenticated identities only
+    (`tag_session`: and tag the session with principal tags, which attributes for access control need)."""
     return _doc({
         "Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"] if tag_session
+        else "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": identity_pool_id},
                       "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}},
     })

@@ -68,15 +68,18 @@ class IdentityPool:
     openid_connect_provider_arns: list[str] = field(default_factory=list)
     cognito_identity_providers: list[dict[str, Any]] = field(default_factory=list)
     saml_provider_arns: list[str] = field(default_factory=list)
-    allow_classic_flow: bool = False
+    # None: never set. AWS answers GetOpenIdToken for such a pool (as for True) and refuses it only for an
+    # explicit False; a Gen 2 (CDK) pool leaves it unset, and so does the sandbox's default pool.
+    allow_classic_flow: bool | None = None
     roles: dict[str, str] = field(default_factory=dict)
-    role_mappings: dict[str, Any] = field(default_factory=dict)
+    role_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)  # see role_mapping.py
+    principal_tag_maps: dict[str, dict[str, Any]] = field(default_factory=dict)  # provider -> UseDefaults, tags
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "IdentityPoolId": self.identity_pool_id, "IdentityPoolName": self.name,
             "AllowUnauthenticatedIdentities": self.allow_unauthenticated,
-            "AllowClassicFlow": self.allow_classic_flow,
+            **({} if self.allow_classic_flow is None else {"AllowClassicFlow": self.allow_classic_flow}),
             "SupportedLoginProviders": dict(self.supported_login_providers),
             "OpenIdConnectProviderARNs": list(self.openid_connect_provider_arns),
             "CognitoIdentityProviders": [dict(p) for p in self.cognito_identity_providers],
@@ -104,6 +107,15 @@ class Login:
     subject: str
     authenticated: bool = True
     identity_id: str | None = None  # set for cognito-identity.amazonaws.com (the token names its identity)
+    # The token's claims, for role-mapping rules and principal tags (not part of a login's identity).
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def mapping_key(self) -> str:
+        """The provider as RoleMappings name it: a user pool's with the app client the token was issued to."""
+        if self.provider.startswith("cognito-idp."):
+            return f"{self.provider}:{self.claims.get('aud', '')}"
+        return self.provider
 
 
 class IdentityService:
@@ -185,15 +197,17 @@ class IdentityService:
             if claims.get("aud") != pool.identity_pool_id:
                 raise fed.invalid_login("Incorrect token audience.")
             amr = claims.get("amr") or []
-            return Login(provider, str(claims["sub"]), "authenticated" in amr, str(claims["sub"]))
+            return Login(provider, str(claims["sub"]), "authenticated" in amr, str(claims["sub"]), claims)
         if provider.startswith("cognito-idp."):
             return self._user_pool_login(pool, provider, token)
         if provider in pool.supported_login_providers and provider in (fed.GOOGLE, fed.FACEBOOK, fed.AMAZON):
-            return Login(provider, self.federation.subject(provider, token, pool.supported_login_providers[provider]))
+            claims = self.federation.claims(provider, token, pool.supported_login_providers[provider])
+            return Login(provider, str(claims["sub"]), claims=claims)
         if any(arn.endswith(":oidc-provider/" + provider) for arn in pool.openid_connect_provider_arns):
             if provider != self.federation.oidc_key:  # an issuer the sandbox cannot fetch keys for
                 raise fed.invalid_login("Couldn't verify signed token.")
-            return Login(provider, self.federation.subject(provider, token, self.federation.oidc_client_id))
+            claims = self.federation.claims(provider, token, self.federation.oidc_client_id)
+            return Login(provider, str(claims["sub"]), claims=claims)
         raise not_authorized("Token is not from a supported provider of this identity pool.")
 
     def _user_pool_login(self, pool: IdentityPool, provider: str, token: str) -> Login:
@@ -213,7 +227,7 @@ class IdentityService:
             if (user is None or not user.enabled or user.sub != claims.get("sub")
                     or claims.get("origin_jti") in self.backend.issuer.revoked_origins):
                 raise fed.invalid_login("Token is no longer valid (server-side token check).")
-        return Login(provider, str(claims["sub"]))
+        return Login(provider, str(claims["sub"]), claims=claims)
 
     # ---- identities -----------------------------------------------------------------------------
     def identity_for(self, pool: IdentityPool, logins: list[Login]) -> Identity:
@@ -277,15 +291,17 @@ class IdentityService:
         return identity
 
     # ---- credentials and signed callers ---------------------------------------------------------
-    def credentials(self, identity: Identity, authenticated: bool, amr: list[str]) -> dict[str, Any]:
+    def credentials(self, identity: Identity, authenticated: bool, amr: list[str], role_arn: str | None,
+                    tags: dict[str, str] | None = None) -> dict[str, Any]:
+        """Credentials for `role_arn` (the role mapping's choice), tagged with the principal tags."""
         pool = self.pools[identity.pool_id]
-        role_arn = pool.roles.get("authenticated" if authenticated else "unauthenticated")
         if not role_arn:
             raise CognitoError("InvalidIdentityPoolConfigurationException",
                                "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
         ttl = float(self.credentials_ttl)
         try:
-            minted = self.account.mint(role_arn, ttl, pool.identity_pool_id, amr)
+            minted = self.account.mint(role_arn, ttl, pool.identity_pool_id, amr, identity_id=identity.identity_id,
+                                       tags=tags)
         except RoleNotAssumable:
             raise CognitoError("InvalidIdentityPoolConfigurationException",
                                "Invalid identity pool configuration. Check assigned IAM roles for this pool.") from None
@@ -311,7 +327,9 @@ class IdentityService:
             return principal
         documents = self.account.role_documents(principal.session.role_arn)
         context = {"cognito-identity.amazonaws.com:sub": principal.session.identity_id,
-                   "cognito-identity.amazonaws.com:aud": principal.session.identity_pool_id}
+                   "cognito-identity.amazonaws.com:aud": principal.session.identity_pool_id,
+                   **{f"aws:principaltag/{key}": value
+                      for key, value in self.account.session_tags(principal.access_key_id).items()}}
         if documents is None or not iam_policies.is_allowed(documents[1], action, resource, context):
             role = principal.session.role_arn.rsplit("/", 1)[-1]
             raise CognitoError("AccessDeniedException", (
@@ -327,7 +345,9 @@ def amr_for(logins: list[Login], authenticated: bool) -> list[str]:
     amr = ["authenticated"]
     for login in logins:
         if login.identity_id is None:
-            amr += [login.provider, f"{login.provider}:{login.subject}"]
+            # A user pool's sign-in reads "<provider>:CognitoSignIn:<sub>"; every other "<provider>:<subject>".
+            kind = ":CognitoSignIn" if login.provider.startswith("cognito-idp.") else ""
+            amr += [login.provider, f"{login.provider}{kind}:{login.subject}"]
     return amr
 
 

@@ -23,11 +23,13 @@ __all__ = [
     "AuthSession",
     "Code",
     "Device",
+    "Group",
     "Message",
     "Outbox",
     "PasswordPolicy",
     "User",
     "UserPool",
+    "group_claims",
     "mask_destination",
     "new_client_id",
     "new_pool_id",
@@ -179,6 +181,38 @@ class AuthSession:
 
 
 @dataclass
+class Group:
+    """A user-pool group: its members' tokens name it in ``cognito:groups`` and its role in ``cognito:roles``."""
+
+    name: str
+    description: str | None = None
+    precedence: int | None = None  # lower wins; None loses to any number
+    role_arn: str | None = None
+    created_at: float = 0.0
+    modified_at: float = 0.0
+    # Members by sub, not username: a deleted user's sub never returns, so a new user of the same name
+    # does not inherit the old one's groups (as on AWS, where deleting a user takes it out of its groups).
+    members: set[str] = field(default_factory=set)
+
+
+def group_claims(groups: list[Group]) -> tuple[list[str], list[str], str | None]:
+    """(cognito:groups, cognito:roles, cognito:preferred_role) for a user in `groups`.
+
+    As Cognito documents it: groups in precedence order (lowest number first, no precedence last); the
+    preferred role is the role of the group with the lowest precedence among those with a role, and no
+    preferred role when several groups tie there with different roles."""
+    ordered = sorted(groups, key=lambda g: (g.precedence is None, g.precedence or 0))
+    roles = list(dict.fromkeys(g.role_arn for g in ordered if g.role_arn))
+    with_role = [g for g in ordered if g.role_arn]
+    preferred = None
+    if with_role:
+        best = with_role[0].precedence
+        tied = {g.role_arn for g in with_role if g.precedence == best}
+        preferred = tied.pop() if len(tied) == 1 else None
+    return [g.name for g in ordered], roles, preferred
+
+
+@dataclass
 class UserPool:
     pool_id: str
     name: str
@@ -196,11 +230,15 @@ class UserPool:
     clients: dict[str, AppClient] = field(default_factory=dict)
     users: UserDirectory[User] = field(default_factory=UserDirectory)  # by username, indexed by sign-in values
     sessions: dict[str, AuthSession] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)  # by name, in creation order
     decoy_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     @property
     def short_id(self) -> str:
         return self.pool_id.split("_", 1)[1]
+
+    def groups_of(self, user: User) -> list[Group]:
+        return [group for group in self.groups.values() if user.sub in group.members]
 
     def find_user(self, name: str) -> User | None:
         """By username, then by sub, then by a sign-in attribute or a verified alias, as Cognito does."""

@@ -1,5 +1,9 @@
 """Cognito Identity operations: the public ones (GetId, GetCredentialsForIdentity, GetOpenIdToken)
 answer unsigned calls, as AWS does; the rest are IAM-signed and checked against the caller's policies.
+
+GetCredentialsForIdentity is the enhanced flow (the role is chosen here, by RoleMappings, see
+role_mapping.py); GetOpenIdToken is the first half of the basic (classic) flow, whose second half is STS
+AssumeRoleWithWebIdentity with the token (see iam_gate.py).
 """
 
 from __future__ import annotations
@@ -9,14 +13,17 @@ import uuid
 from typing import Any
 
 from . import federation as fed
+from . import role_mapping
 from .identity import Call, IdentityPool, IdentityService, Login, amr_for, identity_operation
 from .protocol import CognitoError, invalid_parameter, optional, require
+from .role_mapping import ROLE_ARN as _ROLE_ARN
 
 __all__ = ["create_identity_pool", "describe_identity", "describe_identity_pool", "get_credentials_for_identity",
            "get_id", "get_identity_pool_roles", "get_open_id_token", "get_open_id_token_for_developer_identity",
-           "list_identity_pools", "set_identity_pool_roles", "update_identity_pool"]
+           "get_principal_tag_attribute_map", "list_identity_pools", "set_identity_pool_roles",
+           "set_principal_tag_attribute_map", "update_identity_pool"]
 
-_ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+CLASSIC_FLOW_OFF = "Basic (classic) flow is not enabled, please use enhanced flow."
 _POOL_NAME = re.compile(r"[\w\s+=,.@-]{1,128}")
 
 
@@ -39,18 +46,19 @@ def get_credentials_for_identity(service: IdentityService, params: dict[str, Any
     pool = service.pools[identity.pool_id]
     logins = service.logins(pool, params.get("Logins"))
     authenticated = service.check_logins(identity, logins)
-    custom_role = optional(params, "CustomRoleArn")
-    if custom_role is not None and custom_role != pool.roles.get("authenticated" if authenticated
-                                                                  else "unauthenticated"):
-        raise invalid_parameter("CustomRoleArn is not a role this identity pool may give this identity.")
+    role = role_mapping.choose_role(pool, logins, authenticated, optional(params, "CustomRoleArn"))
+    tags = role_mapping.principal_tags(pool, logins) if authenticated else {}
     return {"IdentityId": identity.identity_id,
-            "Credentials": service.credentials(identity, authenticated, amr_for(logins, authenticated))}
+            "Credentials": service.credentials(identity, authenticated, amr_for(logins, authenticated), role, tags)}
 
 
 @identity_operation("GetOpenIdToken")
 def get_open_id_token(service: IdentityService, params: dict[str, Any], call: Call) -> dict[str, Any]:
     identity = service.identity(require(params, "IdentityId"))
-    logins = service.logins(service.pools[identity.pool_id], params.get("Logins"))
+    pool = service.pools[identity.pool_id]
+    if pool.allow_classic_flow is False:
+        raise invalid_parameter(CLASSIC_FLOW_OFF)
+    logins = service.logins(pool, params.get("Logins"))
     authenticated = service.check_logins(identity, logins)
     token = service.federation.openid_token(identity.pool_id, identity.identity_id,
                                             amr_for(logins, authenticated), service.openid_token_ttl)
@@ -134,9 +142,9 @@ def set_identity_pool_roles(service: IdentityService, params: dict[str, Any], ca
             raise invalid_parameter(f"Invalid role type '{kind}': use authenticated or unauthenticated.")
         if not _ROLE_ARN.fullmatch(arn):
             raise invalid_parameter(f"Invalid role ARN '{arn[:200]}'.")
+    mappings = role_mapping.check_role_mappings(pool, params.get("RoleMappings"))
     pool.roles = dict(roles)
-    mappings = params.get("RoleMappings")  # kept and returned; rule/token-based mapping is not evaluated
-    pool.role_mappings = dict(mappings) if isinstance(mappings, dict) else {}
+    pool.role_mappings = mappings  # evaluated by GetCredentialsForIdentity
     return {}
 
 
@@ -146,7 +154,37 @@ def get_identity_pool_roles(service: IdentityService, params: dict[str, Any], ca
     _admin(service, call, "GetIdentityPoolRoles", pool)
     out: dict[str, Any] = {"IdentityPoolId": pool.identity_pool_id, "Roles": dict(pool.roles)}
     if pool.role_mappings:
-        out["RoleMappings"] = dict(pool.role_mappings)
+        out["RoleMappings"] = {key: dict(mapping) for key, mapping in pool.role_mappings.items()}
+    return out
+
+
+@identity_operation("SetPrincipalTagAttributeMap")
+def set_principal_tag_attribute_map(service: IdentityService, params: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool = service.pool(require(params, "IdentityPoolId"))
+    _admin(service, call, "SetPrincipalTagAttributeMap", pool)
+    provider = require(params, "IdentityProviderName", max_len=128)
+    entry = role_mapping.check_tag_map(pool, provider, bool(optional(params, "UseDefaults", kind="bool")),
+                                       optional(params, "PrincipalTags", kind="map", max_len=256))
+    pool.principal_tag_maps[provider] = entry
+    return _tag_map(pool, provider)
+
+
+@identity_operation("GetPrincipalTagAttributeMap")
+def get_principal_tag_attribute_map(service: IdentityService, params: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool = service.pool(require(params, "IdentityPoolId"))
+    _admin(service, call, "GetPrincipalTagAttributeMap", pool)
+    provider = require(params, "IdentityProviderName", max_len=128)
+    role_mapping.check_tag_map(pool, provider, False, None)  # a provider the pool has
+    return _tag_map(pool, provider)
+
+
+def _tag_map(pool: IdentityPool, provider: str) -> dict[str, Any]:
+    entry = pool.principal_tag_maps.get(provider, {"UseDefaults": False, "PrincipalTags": {}})
+    out: dict[str, Any] = {"IdentityPoolId": pool.identity_pool_id, "IdentityProviderName": provider,
+                           "UseDefaults": entry["UseDefaults"]}
+    tags = role_mapping.tag_map_for(pool, provider)
+    if tags:
+        out["PrincipalTags"] = tags
     return out
 
 
@@ -169,7 +207,7 @@ def _configure(pool: IdentityPool, params: dict[str, Any]) -> None:
                                 "constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+")
     pool.name = name
     pool.allow_unauthenticated = require(params, "AllowUnauthenticatedIdentities", kind="bool")
-    pool.allow_classic_flow = bool(optional(params, "AllowClassicFlow", kind="bool"))
+    pool.allow_classic_flow = optional(params, "AllowClassicFlow", kind="bool")
     providers = optional(params, "SupportedLoginProviders", kind="map") or {}
     for provider in providers:
         if provider not in (fed.GOOGLE, fed.FACEBOOK, fed.AMAZON, "api.twitter.com", "www.digits.com",

@@ -159,6 +159,9 @@ class S3Gate:
             "aws:userid": f"{session.role_arn.rsplit('/', 1)[-1]}:{SESSION_NAME}",
             "aws:principaltype": "AssumedRole",
             "aws:securetransport": "false",
+            # Attributes for access control: the session's principal tags, as aws:PrincipalTag/<key>.
+            **{f"aws:principaltag/{key}": value
+               for key, value in self.account.session_tags(principal.access_key_id).items()},
         }
         return all(iam_policies.is_allowed(documents[1], action, resource, {**context, **extra})
                    for action, resource, extra in checks)

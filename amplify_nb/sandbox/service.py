@@ -36,6 +36,7 @@ from .ops_account import new_user
 from .options import DEVICE_TRACKING, checked_device_tracking, checked_policy, checked_ttl, new_demo_password
 from .s3_gate import S3Gate
 from .server import Endpoint, SandboxApp, moto_application
+from .service_groups import GroupsAndRoles
 
 __all__ = ["DEMO_USERNAME", "DEVELOPER_PROVIDER_NAME", "DEVICE_TRACKING", "Sandbox"]
 
@@ -43,7 +44,7 @@ DEMO_USERNAME = "demo@example.com"
 DEVELOPER_PROVIDER_NAME = "login.amplify_nb.sandbox"
 
 
-class Sandbox:
+class Sandbox(GroupsAndRoles):
     """A running local Cognito. Options shape the default pool and client, as a Gen 2 backend would."""
 
     def __init__(
@@ -113,6 +114,7 @@ class Sandbox:
                                   identity_pool_id=f"{region}:{uuid.uuid4()}")
         self.keys = KeyRing(self.backend.clock)
         self.federation = FederationIssuer(self.backend.clock)
+        self.account.federation = self.federation  # STS reads the basic flow's tokens with its key
         self.identity = IdentityService(self.backend, self.federation, self.account, self.keys,
                                         credentials_ttl=checked_ttl(credentials_ttl),
                                         openid_token_ttl=openid_token_ttl)

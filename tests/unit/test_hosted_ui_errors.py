@@ -3,8 +3,6 @@ no one signed in, and announcing it on the Hub once the callback was this sign-i
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import uuid
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -24,6 +22,7 @@ from amplify_nb.errors import (
     RedirectUrlError,
     ValidationError,
 )
+from tests.conftest import interrupt_main_inside
 
 from .conftest import CLIENT_ID, POOL_ID
 from .fake_hosted_ui import FakeHostedUI, free_port, outputs
@@ -257,11 +256,10 @@ def test_cancel_from_another_thread_ends_the_wait(make):
 def test_an_interrupt_cancels_cleanly(make, port, events):
     auth = make()
     redirect = auth.sign_in_with_redirect(mode="loopback")
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))  # the kernel's interrupt button
-    timer.start()
+    watcher = interrupt_main_inside("_receive")  # the kernel's interrupt button, while the cell waits
     with pytest.raises(KeyboardInterrupt):
         redirect.wait(timeout=60)
-    timer.join()
+    watcher.join()
     assert redirect.status == "cancelled" and said(events, auth) == FAILURES
     again = make().sign_in_with_redirect(mode="loopback")  # the port is free again
     assert again.redirect_uri.endswith(f":{port}/callback")

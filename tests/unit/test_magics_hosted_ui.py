@@ -5,16 +5,14 @@ verifier or token in what the cell shows, in IPython's history or in its output 
 
 from __future__ import annotations
 
-import _thread
-import sys
 import threading
-import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 import amplify_nb
 from amplify_nb.magics.hosted_ui import PASTE_PROMPT
+from tests.conftest import interrupt_main_inside
 from tests.integration.ipython_shell import TYPED, Keyboard, history_text, ipython_shell, ok, run
 
 from .conftest import CLIENT_ID
@@ -109,15 +107,7 @@ def test_paste_mode_asks_at_a_hidden_prompt_and_never_echoes_the_address(shell, 
 def test_an_interrupt_cancels_cleanly_and_says_so(shell, auth, fake, callbacks):
     port = urlsplit(callbacks[0]).port
 
-    def interrupt():  # Ctrl+C / the kernel's stop button, once the cell is waiting
-        deadline = time.monotonic() + 10
-        while "Waiting for the sign-in" not in getattr(sys.stdout, "getvalue", lambda: "")():
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.02)
-        _thread.interrupt_main()
-
-    thread = in_background(interrupt)
+    thread = interrupt_main_inside("_receive")  # Ctrl+C / the kernel's stop button, once the cell is waiting
     cell = run(shell, f"%auth_signin --hosted-ui --mode loopback --name {auth.name}")
     thread.join(10)
     assert type(cell.error).__name__ == "UsageError"
