@@ -7,6 +7,8 @@
     ├── ValidationError               a bad argument, refused before any network call
     ├── StorageError                  an unreadable, corrupt or foreign token store
     ├── NetworkError                  the service (or the sandbox) cannot be reached
+    ├── MissingExtraError             a feature whose optional extra is not installed (also an ImportError):
+    │                                 names the extra, ``pip install 'amplify-nb[sandbox]'``
     ├── HostedUIError                 a sign-in with redirect that did not reach Cognito's answer
     │   ├── RedirectUrlError          the address given is not a callback of this sign-in (another page)
     │   ├── RedirectStateError        the callback's state is another sign-in's, or this one's replayed
@@ -37,6 +39,8 @@ named by its origin and path only: its query holds the authorization code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "OAUTH_ERRORS",
     "SERVICE_ERRORS",
@@ -50,6 +54,7 @@ __all__ = [
     "InvalidPasswordError",
     "InvalidScopeError",
     "LimitExceededError",
+    "MissingExtraError",
     "NetworkError",
     "NotAuthenticatedError",
     "NotAuthorizedError",
@@ -94,9 +99,13 @@ class RedirectUriError(ConfigurationError):
 
 
 class ValidationError(AmplifyNbError):
-    def __init__(self, message: str, *, field: str | None = None):
+    """``field``: the argument refused; ``errors``: when several fields are refused at once (a form checked
+    by the app's own rules), each field's message."""
+
+    def __init__(self, message: str, *, field: str | None = None, errors: Mapping[str, str] | None = None):
         super().__init__(message)
         self.field = field
+        self.errors: dict[str, str] = dict(errors or {})
 
 
 class StorageError(AmplifyNbError):
@@ -105,6 +114,18 @@ class StorageError(AmplifyNbError):
 
 class NetworkError(AmplifyNbError):
     pass
+
+
+class MissingExtraError(AmplifyNbError, ImportError):
+    """``extra``: the amplify-nb extra to install; ``name``: the first of its modules found missing. An
+    ImportError too, so that code written for an optional import (``except ImportError``) still works."""
+
+    def __init__(self, feature: str, extra: str, module: str):
+        super().__init__(f"{feature} needs the {extra!r} extra ({module} is not installed): "
+                         f"pip install 'amplify-nb[{extra}]'")
+        self.feature = feature
+        self.extra = extra
+        self.name = module
 
 
 class HostedUIError(AmplifyNbError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -112,7 +113,28 @@ def from_mapping(data: Mapping[str, Any], source: str = "dict") -> AuthConfig:
         raise ConfigurationError("Unrecognised configuration: expected an 'auth' section (amplify_outputs.json), "
                                  "an 'Auth' section (Amplify.configure), aws_user_pools_id (aws-exports) or "
                                  "Auth.configure's userPoolId", source=source)
-    return replace(config, extra=reading.extra(), skipped=tuple(_skipped(data)))
+    config = replace(config, extra=reading.extra(), skipped=tuple(_skipped(data)))
+    _warn_cookie_storage(config)
+    return config
+
+
+def _warn_cookie_storage(config: AuthConfig) -> None:
+    """Amplify JS keeps tokens in cookies when a configuration says ``cookieStorage`` (v5's Auth.cookieStorage;
+    Gen 1 and Gen 2 files have no such key, and v6 sets cookies in code, but people paste it anywhere). A kernel
+    has no browser and no cookies: said once per configuration read (a session made from the AuthConfig read
+    does not say it again), with where the tokens are kept instead, and the rest loads as it did."""
+    keys = ["cookieStorage"] if config.cookie_storage is not None else []
+    keys += [key for key in config.extra if key.rsplit(".", 1)[-1] == "cookieStorage"]
+    if not keys:
+        return
+    given = config.token_storage
+    if given is not None:
+        instead = f"in the configuration's own storage ({getattr(given, '__name__', type(given).__name__)})"
+    else:
+        instead = ("in the session's storage: MemoryStorage (as long as the kernel runs) unless "
+                   "Auth(..., storage=...) names another, e.g. amplify_nb.FileStorage() to keep them across kernels")
+    warnings.warn(f"{config.source}: {' and '.join(keys)} is not used, since a Jupyter kernel has no browser and "
+                  f"no cookies; the tokens are kept {instead}", ConfigurationWarning, stacklevel=2)
 
 
 def _skipped(value: Any, path: str = "") -> Iterator[str]:

@@ -42,6 +42,7 @@ def read_v5(root: Section, auth: Section) -> AuthConfig:
         sign_up_verification_method=auth.text("signUpVerificationMethod", case=str.lower),
         client_metadata={name: str(value) for name, value in metadata.data.items()},
         cookie_storage=_cookie_storage(auth.section("cookieStorage")) if auth.has("cookieStorage") else None,
+        token_storage=_token_storage(auth),
         endpoints=endpoints(custom),
         refresh_handlers=handlers,
         **storage(s3.text("bucket"), s3.text("region", form=REGION)),
@@ -106,6 +107,16 @@ def _handlers(section: Section, key: str) -> dict[str, Any]:
 def _cookie_storage(section: Section) -> CookieStorage:
     return CookieStorage(domain=section.text("domain"), path=section.text("path"), expires=section.number("expires"),
                          secure=section.value("secure", bool), same_site=section.text("sameSite", case=str.lower))
+
+
+def _token_storage(auth: Section) -> Any:
+    """v5's ``storage``: an object (the session checks its methods), never data a file could hold."""
+    value = auth.raw("storage")
+    if value is not None and isinstance(value, (str, int, float, bool, list, Mapping)):
+        raise auth.error(f"Expected a storage object (with setItem, getItem, removeItem, clear), got "
+                         f"{type(value).__name__}; pass it as Auth(config, storage=...) or in a dict's Auth.storage",
+                         "storage")
+    return value
 
 
 def _v6_providers(section: Section) -> tuple[str, ...]:

@@ -22,7 +22,8 @@ __all__ = ["ConfigurationWarning", "SkippedValue", "parse_aws_exports"]
 
 
 class ConfigurationWarning(UserWarning):
-    """A part of a configuration was not read (an expression in aws-exports.js); the rest was."""
+    """A part of a configuration was not read (an expression in aws-exports.js) or cannot be used in a kernel
+    (cookieStorage); the rest was."""
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,9 @@ class AuthConfig:
     storage_region: str | None = None
     storage_buckets: tuple[StorageBucket, ...] = ()
     cookie_storage: CookieStorage | None = None
+    # v5's ``Auth.storage`` (the seed's ``storage: new MyStorage()``): the object a session keeps its tokens in
+    # when Auth(..., storage=...) names none. Code, as refresh_handlers: neither compared, shown nor saved.
+    token_storage: Any = field(default=None, repr=False, compare=False)
     refresh_handlers: Mapping[str, Callable[[], Any]] = field(default_factory=dict, repr=False)
     refresh_token_rotation: bool | None = None  # the app client rotates refresh tokens (None: unknown)
     # Keys the source holds that amplify_nb does not read (dotted path -> value); not in the repr, where
@@ -207,8 +210,8 @@ class AuthConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready but for ``extra``'s own values), without the refresh handlers (code)."""
-        data = dataclasses.asdict(self)
-        del data["refresh_handlers"]
+        data = dataclasses.asdict(replace(self, token_storage=None))  # asdict would deep-copy the object
+        del data["refresh_handlers"], data["token_storage"]
         return data
 
     @classmethod

@@ -106,7 +106,9 @@ class UserPoolAuth:
             raise ValidationError("name must be a non-empty string of at most 64 characters", field="name")
         self.name = name
         self.config: AuthConfig = load_config(config)
-        storage = check_storage(MemoryStorage() if storage is None else storage)
+        if storage is None:  # the configuration's own (v5's Auth.storage), else tokens live as long as the kernel
+            storage = MemoryStorage() if self.config.token_storage is None else self.config.token_storage
+        storage = check_storage(storage)
         self._state = SessionState(name, self.config, storage, clock, transport)
         self._op_lock = threading.RLock()
         self._client_credentials = ClientCredentials(self._state)

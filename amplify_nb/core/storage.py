@@ -1,8 +1,10 @@
 """Where a session keeps its tokens between calls, kernels and processes.
 
-The protocol is Amplify JS's: ``set_item / get_item / remove_item / clear`` (``sync()`` honoured when
-present). MemoryStorage is the default; FileStorage writes one JSON file per session name, atomically
-and with mode 0600, and refuses to read or overwrite a file it did not write.
+The protocol is Amplify JS's in snake_case: ``set_item / get_item / remove_item / clear`` (``sync()``
+honoured when present). A storage written for Amplify JS itself (``setItem / getItem / removeItem /
+clear``) is accepted too, through one adapter (``storage_adapter``). MemoryStorage is the default;
+FileStorage writes one JSON file per session name, atomically and with mode 0600, and refuses to read or
+overwrite a file it did not write.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Protocol, cast, runtime_checkable
 
 from ..config.files import FileRefused, load_json, read_small_file
 from ..errors import StorageError
+from .storage_adapter import adapt_storage
 
 __all__ = ["FileStorage", "MemoryStorage", "Storage", "check_storage", "storage_key"]
 
@@ -41,10 +44,10 @@ class Storage(Protocol):
 
 
 def check_storage(storage: Any) -> Storage:
-    missing = [m for m in ("set_item", "get_item", "remove_item", "clear") if not callable(getattr(storage, m, None))]
-    if missing:
-        raise StorageError(f"{type(storage).__name__} is not a storage: it lacks {', '.join(missing)}")
-    return cast(Storage, storage)  # duck-typed: it has every method the protocol names
+    """The storage a session will use: ``storage`` itself when it has the protocol's methods, adapted when
+    it was written for Amplify JS (camelCase); ValidationError naming the methods expected otherwise, or
+    when they could not be called as given (async methods, a class whose methods need an instance)."""
+    return cast(Storage, adapt_storage(storage))  # duck-typed: it has every method the protocol names
 
 
 class MemoryStorage:

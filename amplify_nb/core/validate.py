@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import ValidationError
 
-__all__ = ["Secret", "answer", "attribute_list", "attributes", "code", "password", "username"]
+__all__ = ["Secret", "answer", "attribute_list", "attributes", "code", "password", "text", "username"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -42,6 +42,11 @@ def _text(value: Any, field: str, max_len: int) -> str:
     if _SURROGATE.search(value):  # a lone surrogate cannot be encoded: refuse it here, not as a raw error later
         raise ValidationError(f"{field} contains characters that are not valid Unicode text", field=field)
     return value
+
+
+def text(value: Any, field: str, max_len: int = 2048) -> str:
+    """A non-empty text shown or sent as given: no control characters, valid Unicode, at most ``max_len``."""
+    return _text(value, field, max_len)
 
 
 def username(value: Any, field: str = "username") -> str:

@@ -182,6 +182,14 @@ class CredentialsManager:
                                                "expiration": credentials.expiration})
         return credentials
 
+    def held(self) -> AwsCredentials | None:
+        """The current caller's credentials if the session holds them already (its storage included), with
+        no call to Cognito: what a display such as %auth_session may show without fetching any."""
+        if not self._stored_loaded:
+            self._load_stored()
+        current = self._current
+        return current if current is not None and self._current_key == self.login_key() else None
+
     def clear(self) -> None:
         with self._lock:
             self._current = self._current_key = self._failure = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import time
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -332,7 +331,7 @@ class AuthMagics(Magics):
         credentials = auth.current_credentials()
         variable = args.var or self.session_variable
         self.shell.user_ns[variable] = auth.boto3_session()
-        left = max(0, int(credentials.expiration - time.time()))
+        left = max(0, int(credentials.expiration - auth.session_state.clock()))  # the session's one clock
         expires_in = f"{left // 60} min" if left >= 60 else f"{left} s"  # short sandbox lifetimes: not "0 min"
         kind = "signed-in" if credentials.authenticated else "guest"
         print(f"`{variable}` is a boto3 Session with {kind} credentials for identity {credentials.identity_id}; "
@@ -358,24 +357,16 @@ class AuthMagics(Magics):
     @magic_arguments()
     @argument("--attributes", action="store_true", help="also fetch the user's attributes")
     @argument("--refresh", action="store_true", help="refresh the tokens now, not only when they are due")
+    @argument("--raw", action="store_true", help="the claims as they are: times (exp, iat, auth_time) in seconds "
+              "since the epoch instead of local datetimes with the time left")
     @_usage_errors
     def auth_session(self, line: str = "") -> Any:
-        """Who is signed in, when the tokens expire, and the ID token's claims (never the tokens)."""
+        """Who is signed in, when the tokens and the AWS credentials held expire (local times, "in 59 min"), and
+        the ID token's claims (never the tokens)."""
+        from .session_view import session_report
+
         args = parse_argstring(self.auth_session, line)
-        auth = self._auth(args)
-        tokens = auth.current_session(force_refresh=args.refresh)
-        user = auth.current_authenticated_user()
-        seconds = int(tokens.expires_at - time.time())
-        print(f"Signed in as {user.login_id or user.username}; tokens expire in {seconds // 60} min "
-              f"{seconds % 60} s (refreshed automatically).")
-        rows = {k: v for k, v in tokens.id_claims.items()}
-        if args.attributes:
-            rows.update({f"attribute:{k}": v for k, v in auth.user_attributes().items()})
-        try:
-            import pandas as pd
-        except ImportError:
-            return rows
-        return pd.DataFrame({"claim": list(rows), "value": [str(v) for v in rows.values()]})
+        return session_report(self._auth(args), attributes=args.attributes, raw=args.raw, refresh=args.refresh)
 
     @line_magic
     @magic_arguments()
@@ -400,5 +391,5 @@ class AuthMagics(Magics):
         try:
             from ..widgets.authenticator import Authenticator
         except ImportError as exc:
-            raise UsageError(f"The Authenticator needs ipywidgets: pip install 'amplify-nb[widgets]' ({exc})") from None
+            raise UsageError(f"The Authenticator needs ipywidgets: pip install ipywidgets anywidget ({exc})") from None
         return Authenticator(auth=auth, initial_state=state, login_flow=login_flow, preferred_challenge=preferred)

@@ -4,6 +4,10 @@
     Authenticator()                        # the default session; every Amplify UI state
     with_authenticator(my_dashboard)       # the dashboard only once signed in
     with_oauth(my_dashboard)               # the same, signing in through Cognito's hosted UI
+    Authenticator(components={"signIn": MySignIn, "header": header})   # one view the app's own
+
+The default views (SignInView, SignUpView, ...) are exported to be subclassed, as the seed's
+``class MySignIn extends SignIn`` does.
 
 Names resolve lazily, so ``amplify_nb.I18n`` (in i18n.py) costs no ipywidgets import.
 """
@@ -12,8 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["STATES", "Authenticator", "Greetings", "I18n", "OAuthButton", "SelectMFAType", "Theme",
-           "WithAuthenticator", "WithOAuth", "with_authenticator", "with_oauth"]
+__all__ = ["STATES", "Authenticator", "ConfirmSignInView", "ConfirmSignUpView", "ForgotPasswordView", "Greetings",
+           "I18n", "OAuthButton", "RequireNewPasswordView", "SelectMFAType", "SignInView", "SignUpView",
+           "TOTPSetupView", "Theme", "VerifyContactView", "View", "WithAuthenticator", "WithOAuth",
+           "with_authenticator", "with_oauth"]
 
 _LAZY = {
     "Authenticator": "authenticator",
@@ -27,15 +33,27 @@ _LAZY = {
     "OAuthButton": "hosted_ui",
     "WithOAuth": "hosted_ui",
     "with_oauth": "hosted_ui",
+    "View": "base",
+    "SignInView": "views_signin",
+    "ConfirmSignInView": "views_signin",
+    "RequireNewPasswordView": "views_signin",
+    "TOTPSetupView": "views_signin",
+    "SignUpView": "views_account",
+    "ConfirmSignUpView": "views_account",
+    "ForgotPasswordView": "views_account",
+    "VerifyContactView": "views_account",
 }
 
 if TYPE_CHECKING:
     from .authenticator import Authenticator, WithAuthenticator, with_authenticator
+    from .base import View
     from .flow import STATES
     from .greetings import Greetings, SelectMFAType
     from .hosted_ui import OAuthButton, WithOAuth, with_oauth
     from .i18n import I18n
     from .theme import Theme
+    from .views_account import ConfirmSignUpView, ForgotPasswordView, SignUpView, VerifyContactView
+    from .views_signin import ConfirmSignInView, RequireNewPasswordView, SignInView, TOTPSetupView
 
 
 def __getattr__(name: str) -> Any:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # An app's own error texts: by Cognito code, error class name or message, or a function of the error.
 ErrorMessages: TypeAlias = "Mapping[str, str] | Callable[[BaseException], str | None] | None"
 
-__all__ = ["SPINNER", "StandaloneHost", "View", "error_text", "resolve_auth"]
+__all__ = ["SPINNER", "StandaloneHost", "View", "current_user", "error_text", "resolve_auth"]
 
 log = logging.getLogger("amplify_nb.widgets")
 SPINNER = ('<span style="display:inline-block;width:14px;height:14px;border:2px solid #c5ccd3;'
@@ -68,6 +68,9 @@ class Host(Protocol):
     @property
     def federated(self) -> Mapping[str, Callable[[], Any]] | None: ...
 
+    @property
+    def user(self) -> Any: ...
+
 
 class View(widgets.VBox):
     """One auth state's form. ``enter()`` refreshes it from the flow when it is shown; ``leave()`` empties
@@ -103,15 +106,33 @@ class View(widgets.VBox):
         setattr(widget, attribute, I18n.format(key, **values) if values else I18n.get(key))
         return widget
 
+    def verbatim(self, widget: Any, attribute: str, value: str) -> Any:
+        """Set a text shown as it is (the app's own words, not a vocabulary key): no language changes it."""
+        self._labels = [item for item in self._labels if not (item[0] is widget and item[1] == attribute)]
+        setattr(widget, attribute, value)
+        return widget
+
     def set_heading(self, key: str) -> None:
         self._headings = [(self.heading, key)]
         self.heading.value = self.theme.heading(I18n.get(key))
 
-    def make_form(self, fields: Sequence[FormField], submit: str, on_submit: Callable[[dict[str, str]], Any]) -> Form:
+    @property
+    def login_mechanisms(self) -> tuple[str, ...]:
+        """What the login field asks for: the Authenticator's login_mechanisms, else the pool's."""
+        from .form_fields import resolve_login_mechanisms
+
+        return tuple(getattr(self.host, "login_mechanisms", None) or
+                     resolve_login_mechanisms(None, self.host.auth.config))
+
+    def make_form(self, fields: Sequence[FormField], submit: str, on_submit: Callable[[dict[str, str]], Any],
+                  screen: str | None = None) -> Form:
         """The view's inputs and its primary button, as one Form: its submit message carries the values
-        (see form.py); ``on_submit(values)`` runs the call, and the form hears whether it succeeded."""
+        (see form.py); ``on_submit(values)`` runs the call, and the form hears whether it succeeded.
+        ``screen``: Amplify UI's name of the form, whose ``form_fields`` options apply."""
+        form_fields = getattr(self.host, "form_fields", None)
+        customize = form_fields.customize(screen) if form_fields is not None and screen else None
         form = Form(fields, submit, lambda values: bool(on_submit(values)), theme=dict(self.theme),
-                    policy=self.host.auth.config.password_policy)
+                    policy=self.host.auth.config.password_policy, customize=customize)
         self._forms.append(form)
         self._controls.append(form)
         return form
@@ -242,6 +263,16 @@ class View(widgets.VBox):
             self.show_notice(None)
 
 
+def current_user(auth: Auth) -> Any:
+    """Who is signed in: the AuthUser (no token in it), else the details a federated sign-in gave, else None."""
+    if not auth.is_signed_in:
+        return None
+    try:
+        return auth.current_authenticated_user()
+    except AmplifyNbError:  # signed in through an identity provider: no user-pool user
+        return getattr(auth, "federated_user", None)
+
+
 def resolve_auth(auth: Auth | None) -> Auth:
     """The Auth to drive: the one given, else the default session, else ``amplify_nb.configure()``
     (which reads $AMPLIFY_NB_CONFIG or ./amplify_outputs.json, or says what is missing)."""
@@ -268,3 +299,7 @@ class StandaloneHost:
         self.theme = theme if isinstance(theme, Theme) else Theme(theme)
         self.error_message = error_message
         self.flow = Flow(self.auth, lambda _state: None)
+
+    @property
+    def user(self) -> Any:
+        return current_user(self.auth)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AmplifyNbError, NotAuthorizedError, ValidationError
 from ..steps import CHOICE_FLOW, FIRST_FACTORS, FLOWS, STEPS
+from .services import Services
 
 if TYPE_CHECKING:
     from ..core.flows.mfa import TOTPSetup
@@ -98,9 +99,13 @@ class SignInOptions:
 
 
 class Flow:
-    def __init__(self, auth: Auth, go: Callable[[str], None], options: SignInOptions | None = None):
+    def __init__(self, auth: Auth, go: Callable[[str], None], options: SignInOptions | None = None,
+                 services: Services | None = None):
+        """``go(state)`` shows the state (the Authenticator's, which also refuses a state it hides);
+        ``services``: the app's own functions in place of some calls to the core (services.py)."""
         self.auth = auth
         self.options = options or SignInOptions.resolve(auth.config)
+        self.services = services or Services()
         self._go = go
         self._acting = 0
         self._lock = threading.Lock()
@@ -165,14 +170,14 @@ class Flow:
             self.username = username
             if not password and (not options.password_first or options.login_flow == "CUSTOM_AUTH"):
                 password = None
-            result = self.auth.sign_in(username, password, flow=options.login_flow,
-                                       preferred_challenge=options.preferred_challenge)
+            result = self.services.call(self.auth, "handle_sign_in", username=username, password=password,
+                                        flow=options.login_flow, preferred_challenge=options.preferred_challenge)
             self._after(result)
 
     def confirm_sign_in(self, code: str) -> None:
         """The SMS, authenticator-app or e-mail code of confirmSignIn (also TOTPSetup's first code)."""
         with self._action():
-            result = self.auth.confirm_sign_in(code)
+            result = self.services.call(self.auth, "handle_confirm_sign_in", code=code)
             self._after(result)
 
     def choose_factor(self, factor: str) -> None:
@@ -271,12 +276,24 @@ class Flow:
             self.go("signedIn")
 
     # ---- signing up -----------------------------------------------------------------------------
-    def sign_up(self, username: str, password: str | None, attributes: Mapping[str, str] | None = None) -> None:
-        """``password=None``: a passwordless user (they sign in with a one-time code)."""
+    def sign_up(self, username: str, password: str | None, attributes: Mapping[str, str] | None = None,
+                form_data: Mapping[str, str] | None = None) -> None:
+        """``password=None``: a passwordless user (they sign in with a one-time code). The app's
+        validate_custom_sign_up service sees the form first (``form_data``: every field as the user left it,
+        as Amplify UI passes it; by default the username, password and attributes); what it refuses is a
+        ValidationError whose ``errors`` maps each refused field to its message."""
         with self._action():
             self.username = username
-            result = self.auth.sign_up(username, password, dict(attributes or {}) or None,
-                                       auto_sign_in=self.options.auto_sign_in)
+            if form_data is None:
+                form_data = {"username": username, **({"password": password} if password else {}),
+                             **(attributes or {})}
+            errors = self.services.validate_sign_up(form_data)
+            if errors:
+                raise ValidationError(" ".join(dict.fromkeys(errors.values())), field=next(iter(errors)),
+                                      errors=errors)
+            result = self.services.call(self.auth, "handle_sign_up", username=username, password=password,
+                                        attributes=dict(attributes or {}) or None,
+                                        auto_sign_in=self.options.auto_sign_in)
             if not result.user_confirmed:
                 self.delivery = result.code_delivery
                 self.go("confirmSignUp")
@@ -285,7 +302,7 @@ class Flow:
 
     def confirm_sign_up(self, code: str) -> None:
         with self._action():
-            self.auth.confirm_sign_up(self.username, code)
+            self.services.call(self.auth, "handle_confirm_sign_up", username=self.username, code=code)
             self.reset()
             if not self._auto_sign_in():
                 self.go("signIn", "Account confirmed; sign in")
@@ -311,13 +328,14 @@ class Flow:
     def forgot_password(self, username: str) -> None:
         with self._action():
             self.username = username
-            self.delivery = self.auth.forgot_password(username)
+            self.delivery = self.services.call(self.auth, "handle_forgot_password", username=username)
             self.reset_code_sent = True
             self.go("forgotPassword")
 
     def forgot_password_submit(self, code: str, new_password: str) -> None:
         with self._action():
-            self.auth.forgot_password_submit(self.username, code, new_password)
+            self.services.call(self.auth, "handle_forgot_password_submit", username=self.username, code=code,
+                               new_password=new_password)
             self.reset()
             self.go("signIn", "Password changed; sign in")
 

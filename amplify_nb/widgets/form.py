@@ -21,9 +21,12 @@ import traitlets
 
 from .i18n import I18n
 
-__all__ = ["SECRET_KINDS", "Form", "FormField", "PasswordRule", "password_rules"]
+__all__ = ["FORMATS", "SECRET_KINDS", "Customize", "Form", "FormField", "PasswordRule", "is_secret_name",
+           "password_rules"]
 
 _HERE = Path(__file__).parent
+# What is secret, by a field's kind; a value named after one (new_password, confirm_password,
+# confirmation_code) is as secret as the kind it names.
 SECRET_KINDS = frozenset({"password", "code", "answer"})
 KINDS = frozenset({"text", "username", "email", "tel", "copy"}) | SECRET_KINDS
 # Cognito's password "special characters" (the space counts too), as one character class that Python's re
@@ -46,21 +49,35 @@ class FormField:
     match: str | None = None
     value: str = ""  # the text of a read-only "copy" field
     copy_value: str = ""  # what its Copy button copies, when not the text itself
+    default_value: str = ""  # the app's own prefill (form_fields), never a secret field's
+    label_hidden: bool = False  # the label is for screen readers only (form_fields' label_hidden)
+    dial_code: str = ""  # a phone number's country code, prefilled; a value of it alone is no number
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown field kind {self.kind!r}")
+        if (self.default_value or self.dial_code) and self.secret:
+            raise ValueError("secret fields are never prefilled")
 
     @property
     def secret(self) -> bool:
         return self.kind in SECRET_KINDS
+
+    @property
+    def prefill(self) -> str:
+        """What a fresh form shows in the field: the default value, else the dial code."""
+        return self.default_value or self.dial_code
+
+    def entered(self, value: str) -> str:
+        """What the user gave: the dial code alone (the prefill left untouched) is nothing."""
+        return "" if self.dial_code and value.strip() == self.dial_code else value
 
     def state(self) -> dict[str, Any]:
         """The field as the frontend renders it, in the current language."""
         return {"name": self.name, "label": I18n.get(self.label), "kind": self.kind,
                 "autocomplete": self.autocomplete, "placeholder": I18n.get(self.placeholder or self.label),
                 "required": self.required, "secret": self.secret, "policy": self.policy, "match": self.match,
-                "value": self.value, "copy_value": self.copy_value}
+                "value": self.value, "copy_value": self.copy_value, "label_hidden": self.label_hidden}
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,12 @@ class PasswordRule:
 
     def holds(self, password: str) -> bool:
         return re.search(self.pattern, password) is not None
+
+
+def is_secret_name(name: str) -> bool:
+    """A value named so is secret: a secret kind (password, code, answer), or named after one
+    (new_password, confirm_password, confirmation_code; not a user's custom: attribute)."""
+    return name in SECRET_KINDS or (":" not in name and name.rsplit("_", 1)[-1] in SECRET_KINDS)
 
 
 def password_rules(policy: Mapping[str, Any]) -> tuple[PasswordRule, ...]:
@@ -94,6 +117,11 @@ def password_rules(policy: Mapping[str, Any]) -> tuple[PasswordRule, ...]:
 
 
 SubmitHandler = Callable[[dict[str, str]], bool]
+# What an app's form_fields do to a form's fields (form_fields.py): relabel, reorder, add, prefill.
+Customize = Callable[[Sequence[FormField]], Sequence[FormField]]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_PHONE = re.compile(r"^\+[0-9]{4,15}$")  # E.164, as Cognito takes it
+FORMATS = {"email": (_EMAIL, "Invalid email address format."), "tel": (_PHONE, "Invalid phone number format.")}
 
 
 class Form(anywidget.AnyWidget):
@@ -111,9 +139,11 @@ class Form(anywidget.AnyWidget):
     autofocus = traitlets.Bool(True).tag(sync=True)
 
     def __init__(self, fields: Sequence[FormField], submit: str, on_submit: SubmitHandler, *,
-                 theme: Mapping[str, str] | None = None, policy: Mapping[str, Any] | None = None):
+                 theme: Mapping[str, str] | None = None, policy: Mapping[str, Any] | None = None,
+                 customize: Customize | None = None):
         super().__init__(theme=dict(theme or {}))
-        self.specs: tuple[FormField, ...] = tuple(fields)
+        self._customize = customize
+        self.specs: tuple[FormField, ...] = self._customized(fields)
         self.submit_key = submit
         self._on_submit = on_submit
         self._rules = password_rules(policy or {})
@@ -122,8 +152,11 @@ class Form(anywidget.AnyWidget):
         self.on_msg(self._on_frontend)
 
     # ---- what the page shows ------------------------------------------------------------------------
+    def _customized(self, fields: Sequence[FormField]) -> tuple[FormField, ...]:
+        return tuple(self._customize(fields) if self._customize is not None else fields)
+
     def set_fields(self, fields: Sequence[FormField]) -> None:
-        self.specs = tuple(fields)
+        self.specs = self._customized(fields)
         self.fields = [spec.state() for spec in self.specs]
 
     def field(self, name: str) -> FormField:
@@ -138,23 +171,31 @@ class Form(anywidget.AnyWidget):
                       "copied": I18n.get("Copied"), "match": I18n.get("Your passwords must match")}
 
     def reset(self, **prefill: str) -> None:
-        """A fresh form: typed texts gone, ``prefill`` in the named non-secret fields, focus on the first
-        empty field."""
+        """A fresh form: typed texts gone, ``prefill`` (else the fields' default values) in the named
+        non-secret fields, focus on the first empty field."""
         secret = [name for name in prefill if self.field(name).secret]
         if secret:
             raise ValueError(f"secret fields are never prefilled: {secret}")
-        self.values = {name: value for name, value in prefill.items() if value}
+        defaults = {spec.name: spec.prefill for spec in self.specs if spec.prefill}
+        self.values = {**defaults, **{name: value for name, value in prefill.items() if value}}
         self.generation += 1
 
     def focus(self) -> None:
         self.send({"event": "focus", "empty": True})
 
     def problems(self, values: Mapping[str, str]) -> list[str]:
-        """What the frontend checks as the user types, checked again here: the pool's password rules and
-        confirmation fields (a page of an older version, or a crafted message, may not have checked)."""
+        """What the frontend checks as the user types, checked again here: required fields, e-mail and phone
+        formats, the pool's password rules and confirmation fields (a page of an older version, or a crafted
+        message, may not have checked). Secret fields' emptiness is the core's to say."""
         found: list[str] = []
         for spec in self.specs:
-            value = values.get(spec.name, "")
+            value = spec.entered(values.get(spec.name, ""))
+            if not spec.secret and spec.kind != "copy":
+                text = value.strip()
+                if spec.required and not text:
+                    found.append(I18n.format("{label} is required", label=I18n.get(spec.label)))
+                elif text and spec.kind in FORMATS and not FORMATS[spec.kind][0].match(text):
+                    found.append(I18n.get(FORMATS[spec.kind][1]))
             if spec.policy:
                 found.extend(rule.message() for rule in self._rules if not rule.holds(value))
             if spec.match is not None and value != values.get(spec.match, ""):
@@ -174,8 +215,9 @@ class Form(anywidget.AnyWidget):
             self.send({"event": "done", "ok": ok})
 
     def _submit(self, sent: Mapping[str, Any]) -> bool:
-        # Only the form's own fields, each a string: anything else in the message is ignored.
-        values = {spec.name: sent[spec.name] if isinstance(sent.get(spec.name), str) else ""
+        # Only the form's own fields, each a string: anything else in the message is ignored. A field left
+        # at its dial code is empty, for the checks and for what the view sends.
+        values = {spec.name: spec.entered(sent[spec.name]) if isinstance(sent.get(spec.name), str) else ""
                   for spec in self.specs if spec.kind != "copy"}
         try:
             return bool(self._on_submit(values))

@@ -4,34 +4,68 @@ method, setting up an authenticator app on the way). Both work inside an Authent
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from typing import Any
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
 
 import ipywidgets as widgets
 
 from ..core.hub import Hub
-from ..errors import AmplifyNbError, ValidationError
+from ..errors import ValidationError
 from ..steps import MFA_METHODS, NO_MFA, mfa_method
 from .base import StandaloneHost, View
 from .i18n import I18n
 from .totp import TOTPPanel
 
-__all__ = ["MFA_CHOICES", "Greetings", "SelectMFAType", "display_name", "logout_link"]
+__all__ = ["MFA_CHOICES", "Greeting", "Greetings", "SelectMFAType", "SignedInUser", "check_greeting",
+           "display_name", "logout_link"]
 
+log = logging.getLogger("amplify_nb.widgets")
 # The choices, in Amplify's short names, and the label of each.
 MFA_CHOICES = {**{method.short: method.label for method in MFA_METHODS}, NO_MFA: "No MFA"}
+# A greeting: a text (a vocabulary key, so it translates), or a function that returns one.
+Greeting = str | Callable[..., Any] | None
 
 
-def display_name(auth: Any) -> str:
-    """Who is signed in, as the user knows themselves: e-mail, phone, name, or the federated user."""
-    federated = getattr(auth, "federated_user", None)
-    if federated:
-        return str(federated.get("email") or federated.get("name") or federated.get("provider") or "")
-    try:
-        user = auth.current_authenticated_user()
-    except AmplifyNbError:
+def display_name(user: Any) -> str:
+    """The name a user knows themselves by: e-mail, phone, the name they signed in with; for a federated
+    sign-in's details, its e-mail, name or provider. '' for no one."""
+    if user is None:
         return ""
-    return str(user.attributes.get("email") or user.attributes.get("phone_number") or user.login_id or user.username)
+    if isinstance(user, Mapping):
+        return str(user.get("email") or user.get("name") or user.get("provider") or "")
+    return str(user.attributes.get("email") or user.attributes.get("phone_number") or user.login_id or
+               user.username)
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """What an ``in_greeting`` function is given: ``name``, the name shown (also its text, so the seed's
+    ``inGreeting={(username) => 'Hello ' + username}`` reads it as it did), and ``user``, who is signed in
+    (the AuthUser, or the details a federated sign-in gave)."""
+
+    name: str
+    user: Any
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __format__(self, spec: str) -> str:
+        return format(self.name, spec)
+
+    def __add__(self, other: str) -> str:
+        return self.name + other
+
+    def __radd__(self, other: str) -> str:
+        return other + self.name
+
+
+def check_greeting(name: str, value: Any) -> Greeting:
+    """An ``in_greeting`` / ``out_greeting`` as given: None, a text or a function."""
+    if value is not None and not isinstance(value, str) and not callable(value):
+        raise ValidationError(f"{name} must be a text or a function that returns one", field=name)
+    return cast(Greeting, value)
 
 
 def logout_link(url: str, theme: Any) -> str:
@@ -47,11 +81,21 @@ class Greetings(View):
     state = "signedIn"
 
     def __init__(self, auth: Any = None, *, theme: Any = None, error_message: Any = None, host: Any = None,
-                 on_sign_out: Callable[[str | None], Any] | None = None):
+                 on_sign_out: Callable[[str | None], Any] | None = None, in_greeting: Greeting = None,
+                 out_greeting: Greeting = None):
         """``on_sign_out(logout_url)`` after a sign-out from its button; the URL (the hosted UI's /logout, which
         ends the browser's Cognito session) is None unless the session signed in through the hosted UI.
         Without it a standalone Greetings shows that link itself; inside an Authenticator the sign-in view
-        does."""
+        does.
+
+        ``in_greeting`` (signed in) is a text, or a function of who is signed in (a SignedInUser: the name
+        shown, as text, and the ``user``) that returns one; ``out_greeting`` (signed out) a text or a function
+        of nothing. Texts are vocabulary keys (I18n translates them); what a function returns is shown as is.
+        A function that fails (or returns no text) is logged, and the default greeting shown instead.
+
+        Inside an Authenticator (``host``) it is signed in when the Authenticator's state is signedIn."""
+        self.in_greeting = check_greeting("in_greeting", in_greeting)
+        self.out_greeting = check_greeting("out_greeting", out_greeting)
         standalone = host is None
         super().__init__(host or StandaloneHost(auth, theme, error_message))
         self.auth = self.host.auth
@@ -70,15 +114,45 @@ class Greetings(View):
             if standalone else []
         self.refresh()
 
+    def enter(self) -> None:
+        """Shown by an Authenticator (as its signed-in component): who is signed in now."""
+        super().enter()
+        self.refresh()
+
+    @property
+    def signed_in(self) -> bool:
+        state = getattr(self.host, "auth_state", None)
+        return state == "signedIn" if state is not None else self.auth.is_signed_in
+
     def refresh(self) -> None:
-        if self.auth.is_signed_in:
+        signed_in = self.signed_in
+        if signed_in:
             self.logout.value, self.logout.layout.display = "", "none"
-        name = display_name(self.auth) if self.auth.is_signed_in else ""
-        if name:
+        user = self.host.user if signed_in else None  # one lookup (an Authenticator's: once per sign-in)
+        name = display_name(user)
+        custom = self.in_greeting if signed_in else self.out_greeting
+        if isinstance(custom, str):
+            self.label(self.hello, "value", custom)
+        elif custom is not None and (text := self._call(custom, signed_in, SignedInUser(name, user))) is not None:
+            self.verbatim(self.hello, "value", text)
+        elif name:
             self.label(self.hello, "value", "Hello, {name}", name=name)
         else:
-            self.label(self.hello, "value", "Not signed in" if not self.auth.is_signed_in else "Hello")
-        self.sign_out_button.layout.display = None if self.auth.is_signed_in else "none"
+            self.label(self.hello, "value", "Not signed in" if not signed_in else "Hello")
+        self.sign_out_button.layout.display = None if signed_in else "none"
+
+    def _call(self, function: Callable[..., Any], signed_in: bool, who: SignedInUser) -> str | None:
+        """The app's greeting function's text; None (logged) when it fails, as on_state_change callbacks are:
+        the greeting must still say whether someone is signed in."""
+        which = "in_greeting" if signed_in else "out_greeting"
+        try:
+            text = function(who) if signed_in else function()
+            if not isinstance(text, str):
+                raise ValidationError(f"{which} must return a text, not {type(text).__name__}", field=which)
+        except Exception:
+            log.exception("%s %r failed; the default greeting is shown", which, function)
+            return None
+        return text
 
     def _on_hub(self, payload: dict[str, Any]) -> None:
         if payload.get("session") == self.auth.name and payload.get("event") in ("signIn", "signOut",

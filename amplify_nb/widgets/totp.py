@@ -23,14 +23,15 @@ CODE_FIELD = FormField("code", "Code", "code", "one-time-code", "Enter the code 
 
 
 class TOTPPanel(widgets.VBox):
-    def __init__(self, owner: Any, submit: str, on_submit: Callable[[dict[str, str]], Any]):
+    def __init__(self, owner: Any, submit: str, on_submit: Callable[[dict[str, str]], Any], *,
+                 screen: str | None = None):
         super().__init__()
         theme = owner.theme
         self.instructions = theme.text(owner.label(
             widgets.Label(), "value", "Scan this QR code with your authenticator app, or enter the key below"))
         self.qr = widgets.HTML()
         self.qr.add_class("amplify-nb-totp-qr")
-        self.form: Form = owner.make_form([self._key_field(""), CODE_FIELD], submit, on_submit)
+        self.form: Form = owner.make_form([self._key_field(""), CODE_FIELD], submit, on_submit, screen)
         self.form.add_class("amplify-nb-totp-secret")
         self._png = b""
         theme.box(self)

@@ -7,21 +7,16 @@ from typing import Any
 import ipywidgets as widgets
 
 from .base import View
-from .form import FormField
+from .form import FormField, is_secret_name
+from .form_fields import ATTRIBUTE_LABELS, attribute_field, login_field
 from .greetings import Greetings
 from .i18n import I18n
-from .views_signin import (
-    ATTRIBUTE_LABELS,
-    CODE_FIELD,
-    NEW_PASSWORD,
-    attribute_field,
-    login_field,
-    new_password_fields,
-)
+from .views_signin import CODE_FIELD, NEW_PASSWORD, new_password_fields
 
 __all__ = ["CONFIRMATION_CODE", "ConfirmSignUpView", "ForgotPasswordView", "SignUpView", "SignedInView",
            "VerifyContactView"]
 
+_NOT_ATTRIBUTES = ("username", "password", "confirm_password")
 CONFIRMATION_CODE = FormField("code", "Confirmation Code", "code", "one-time-code", "Enter your code")
 
 
@@ -33,13 +28,18 @@ class SignUpView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         config = host.auth.config
-        self.set_heading("Create Account")
-        self.login_attributes = tuple(config.username_attributes)
-        # The login attribute is asked once, as the username.
-        extra = [attribute_field(name) for name in config.signup_attributes if name not in self.login_attributes]
+        self.set_heading("Create a new account")
+        self.login_attributes = self.login_mechanisms
+        # The login attribute is asked once, as the username; those the pool requires must be given, those
+        # the app asks for besides (sign_up_attributes) may be left empty.
+        asked = getattr(host, "sign_up_attributes", None)
+        names = config.signup_attributes if asked is None else asked
+        extra = [attribute_field(name, required=name in config.signup_attributes)
+                 for name in names if name not in self.login_attributes]
         # A passwordless user signs in with a one-time code: no password to choose.
         passwords = [] if self.flow.options.passwordless_sign_up else new_password_fields()
-        self.form = self.make_form([login_field(config), *passwords, *extra], "Create Account", self.submit)
+        self.form = self.make_form([login_field(self.login_attributes), *passwords, *extra], "Create Account",
+                                   self.submit, "signUp")
         self.sign_in_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.sign_in_button]
 
@@ -50,14 +50,20 @@ class SignUpView(View):
     def submit(self, values: dict[str, str]) -> bool:
         if not self.check(self.form, values):
             return False
-        username, password = values.pop("username").strip(), values.pop("password", None)
-        values.pop("confirm_password", None)
-        attributes = {name: value.strip() for name, value in values.items() if value.strip()}
+        # validate_custom_sign_up sees every field as Amplify UI passes them: empty ones as "", the
+        # password's confirmation too, and the login as its attribute.
+        form_data = {name: value if is_secret_name(name) else value.strip() for name, value in values.items()}
+        username, password = form_data["username"], form_data.get("password")
+        attributes = {name: value for name, value in form_data.items() if value and name not in _NOT_ATTRIBUTES}
         if "email" in self.login_attributes and "@" in username:
             attributes.setdefault("email", username)
         elif "phone_number" in self.login_attributes and username.startswith("+"):
             attributes.setdefault("phone_number", username)
-        return self.run(self.form, lambda: self.flow.sign_up(username, password, attributes))
+        form_data.update(attributes)
+        try:
+            return self.run(self.form, lambda: self.flow.sign_up(username, password, attributes, form_data))
+        finally:
+            form_data.clear()  # it holds the password: kept no longer than the call
 
 
 class ConfirmSignUpView(View):
@@ -66,7 +72,7 @@ class ConfirmSignUpView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Confirm Sign Up")
-        self.form = self.make_form([CONFIRMATION_CODE], "Confirm", self.submit)
+        self.form = self.make_form([CONFIRMATION_CODE], "Confirm", self.submit, "confirmSignUp")
         self.resend_button = self.button("Resend Code", self.resend, primary=False)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.notice, self.form, self.error, self.spinner,
@@ -95,8 +101,9 @@ class ForgotPasswordView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Reset Password")
-        self.request_form = self.make_form([login_field(host.auth.config)], "Send code", self.send)
-        self.form = self.make_form([CODE_FIELD, *NEW_PASSWORD], "Submit", self.submit)
+        self.request_form = self.make_form([login_field(self.login_mechanisms)], "Send code", self.send,
+                                           "forgotPassword")
+        self.form = self.make_form([CODE_FIELD, *NEW_PASSWORD], "Submit", self.submit, "confirmResetPassword")
         self.resend_button = self.button("Resend Code", self.send_again, primary=False)
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
 
@@ -119,6 +126,8 @@ class ForgotPasswordView(View):
         self.children = [self.heading, self.notice, *body]
 
     def send(self, values: dict[str, str]) -> bool:
+        if not self.check(self.request_form, values):
+            return False
         username = values["username"].strip()
         return self.run(self.request_form, lambda: self.flow.forgot_password(username))
 
@@ -144,7 +153,7 @@ class VerifyContactView(View):
         self.set_heading("Account recovery requires verified contact information")
         self.choice = self.control(widgets.RadioButtons(options=[]))
         self.verify_button = self.button("Verify", self.verify)
-        self.form = self.make_form([CODE_FIELD], "Submit", self.submit)
+        self.form = self.make_form([CODE_FIELD], "Submit", self.submit, "confirmVerifyUser")
         self.skip_button = self.button("Skip", self.flow.skip_verification, primary=False)
 
     def enter(self) -> None:
@@ -183,7 +192,8 @@ class SignedInView(View):
 
     def __init__(self, host: Any):
         super().__init__(host)
-        self.greetings = Greetings(host=host) if host.include_greetings else None
+        self.greetings = Greetings(host=host, in_greeting=getattr(host, "in_greeting", None),
+                                   out_greeting=getattr(host, "out_greeting", None)) if host.include_greetings else None
         self.children = [self.greetings] if self.greetings else []
 
     def enter(self) -> None:

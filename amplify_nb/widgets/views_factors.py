@@ -106,7 +106,7 @@ class SetupEmailView(_StepView):
 
     def __init__(self, host: Any):
         super().__init__(host)
-        self.form = self.make_form([EMAIL_FIELD], "Confirm", self.submit)
+        self.form = self.make_form([EMAIL_FIELD], "Confirm", self.submit, "setupEmail")
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.back_button]
 

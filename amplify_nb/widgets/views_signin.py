@@ -8,9 +8,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..core.flows.mfa import TOTPSetup
 from ..steps import STEPS, mfa_method
 from .base import View
 from .form import FormField
+from .form_fields import ATTRIBUTE_AUTOCOMPLETE, ATTRIBUTE_LABELS, attribute_field, login_field, login_label
 from .greetings import logout_link
 from .hosted_ui import SOCIAL_LABELS, HostedUIPanel
 from .i18n import I18n
@@ -37,37 +39,8 @@ __all__ = [
 # A provider's button, the same whether it signs in with the app's own token (federated) or through the
 # hosted UI (social_providers).
 PROVIDER_LABELS = SOCIAL_LABELS
-ATTRIBUTE_LABELS = {"email": "Email", "phone_number": "Phone Number", "name": "Name", "given_name": "Given Name",
-                    "family_name": "Family Name", "middle_name": "Middle Name", "nickname": "Nickname",
-                    "preferred_username": "Preferred Username", "birthdate": "Birthdate", "address": "Address",
-                    "gender": "Gender", "locale": "Locale", "picture": "Picture", "profile": "Profile",
-                    "website": "Website", "zoneinfo": "Zone Info", "username": "Username"}
-# The browser's autofill name of each attribute (WHATWG), so sign-up forms fill in as the user expects.
-ATTRIBUTE_AUTOCOMPLETE = {"email": "email", "phone_number": "tel", "name": "name", "given_name": "given-name",
-                          "family_name": "family-name", "middle_name": "additional-name", "nickname": "nickname",
-                          "preferred_username": "username", "birthdate": "bday", "address": "street-address",
-                          "gender": "sex", "locale": "language", "picture": "photo", "profile": "url",
-                          "website": "url"}
 _IMAGE_URL = re.compile(r"^(https?://\S+\.(png|jpe?g|gif|svg|webp)(\?\S*)?|data:image/[\w.+-]+;base64,[\w+/=]+)$",
                         re.IGNORECASE)
-
-
-def login_label(config: Any) -> str:
-    """What the pool signs users in with: Email, Phone Number, or a Username."""
-    names = tuple(config.username_attributes)
-    if names == ("email",):
-        return "Email"
-    if names == ("phone_number",):
-        return "Phone Number"
-    return "Username" if not names else "Email or Phone Number"
-
-
-def login_field(config: Any, *, name: str = "username") -> FormField:
-    """The login input: an e-mail, a phone number or a username, hinted as the account's username so a
-    password manager pairs it with the password."""
-    label = login_label(config)
-    kind = {"Email": "email", "Phone Number": "tel"}.get(label, "username")
-    return FormField(name, label, kind, "username")
 
 
 def new_password_fields(label: str = "Password", placeholder: str = "Enter your Password") -> list[FormField]:
@@ -81,13 +54,6 @@ NEW_PASSWORD = new_password_fields("New password", "Enter your new password")
 CODE_FIELD = FormField("code", "Code", "code", "one-time-code", "Enter your code")
 
 
-def attribute_field(name: str) -> FormField:
-    """An input for a user attribute the pool requires."""
-    kind = {"email": "email", "phone_number": "tel"}.get(name, "text")
-    label = ATTRIBUTE_LABELS.get(name, name.replace("_", " ").title())
-    return FormField(name, label, kind, ATTRIBUTE_AUTOCOMPLETE.get(name, "off"))
-
-
 class SignInView(View):
     state = "signIn"
 
@@ -99,10 +65,12 @@ class SignInView(View):
         # the first factor, the password is asked here only when it is the preferred one.
         password = FormField("password", "Password", "password", "current-password", "Enter your Password",
                              required=options.login_flow != "CUSTOM_AUTH")
-        fields = [login_field(config), *([password] if options.password_first else [])]
-        self.form = self.make_form(fields, "Sign In", self.submit)
+        fields = [login_field(self.login_mechanisms), *([password] if options.password_first else [])]
+        self.form = self.make_form(fields, "Sign In", self.submit, "signIn")
         self.forgot_button = self.button("Forgot your password?", self.flow.to_forgot_password, primary=False)
         self.sign_up_button = self.button("Create Account", self.flow.to_sign_up, primary=False)
+        if getattr(host, "hide_sign_up", False):  # Amplify UI's hideSignUp: no way to sign-up from here
+            self.sign_up_button.layout.display = "none"
         self.federated_buttons: dict[str, widgets.Button] = {}
         for provider, token_provider in (host.federated or {}).items():
             key = PROVIDER_LABELS.get(provider.lower(), "Sign In with {provider}")
@@ -150,6 +118,8 @@ class SignInView(View):
         self._show_logout()
 
     def submit(self, values: dict[str, str]) -> bool:
+        if not self.check(self.form, values):  # the login's format (login_mechanisms), required fields
+            return False
         username, password = values["username"].strip(), values.get("password", "")
         return self.run(self.form, lambda: self.flow.sign_in(username, password))
 
@@ -164,7 +134,7 @@ class ConfirmSignInView(View):
 
     def __init__(self, host: Any):
         super().__init__(host)
-        self.form = self.make_form([CODE_FIELD], "Confirm", self.submit)
+        self.form = self.make_form([CODE_FIELD], "Confirm", self.submit, "confirmSignIn")
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.back_button]
 
@@ -230,7 +200,7 @@ class TOTPSetupView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Setup TOTP")
-        self.panel = TOTPPanel(self, "Confirm", self.submit)
+        self.panel = TOTPPanel(self, "Confirm", self.submit, screen="setupTotp")
         self.form = self.panel.form
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.panel, self.error, self.spinner, self.back_button]
@@ -241,7 +211,12 @@ class TOTPSetupView(View):
 
     def enter(self) -> None:
         super().enter()
-        self.panel.show(self.flow.totp_setup)
+        setup = self.flow.totp_setup
+        qr = getattr(getattr(self.host, "form_fields", None), "qr", None)
+        if setup is not None and qr is not None and (qr.issuer or qr.username):
+            # form_fields' setupTotp QR: the name the authenticator app lists the key under.
+            setup = TOTPSetup(setup.secret, qr.username or setup.account, qr.issuer or setup.issuer)
+        self.panel.show(setup)
 
     def leave(self) -> None:
         super().leave()
@@ -264,7 +239,7 @@ class RequireNewPasswordView(View):
     def __init__(self, host: Any):
         super().__init__(host)
         self.set_heading("Change Password")
-        self.form = self.make_form(NEW_PASSWORD, "Change Password", self.submit)
+        self.form = self.make_form(NEW_PASSWORD, "Change Password", self.submit, "forceNewPassword")
         self.back_button = self.button("Back to Sign In", self.flow.to_sign_in, primary=False)
         self.children = [self.heading, self.notice, self.form, self.error, self.spinner, self.back_button]
 

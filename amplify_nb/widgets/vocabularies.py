@@ -1,13 +1,23 @@
-"""The shipped vocabularies: every label and message of the widgets, in English, French and German.
+"""The shipped vocabularies: every label and message of the widgets, in English, French, German, Spanish,
+Japanese, Portuguese (Brazilian) and Simplified Chinese (Amplify UI ships these too).
 
-Keys are the English texts (Amplify's convention), including Cognito's most common error messages, so
-that an error shown inline reads in the user's language too. ``LABELS`` lists every key the widgets use;
-the tests check that each language covers all of them.
+Keys are the English texts (Amplify's convention), including Cognito's error messages, so that an error shown
+inline reads in the user's language too. ``LABELS`` lists every key the widgets use (and the few Amplify
+headings and placeholders a view may use); the tests check that each language covers all of them. Each
+language is its own module (vocab_<lang>.py); the other names Amplify gives these labels are in
+vocab_aliases.py.
 """
 
 from __future__ import annotations
 
-__all__ = ["DE", "FR", "LABELS", "VOCABULARIES"]
+from .vocab_de import DE
+from .vocab_es import ES
+from .vocab_fr import FR
+from .vocab_ja import JA
+from .vocab_pt import PT
+from .vocab_zh import ZH
+
+__all__ = ["DE", "ES", "FR", "JA", "LABELS", "PT", "VOCABULARIES", "ZH"]
 
 LABELS: tuple[str, ...] = (
     # sign in
@@ -52,171 +62,22 @@ LABELS: tuple[str, ...] = (
     "An account with the given email already exists.", "username is empty", "password is empty", "code is empty",
     "new_password is empty", "answer is empty", "code must be letters and digits only", "email is empty",
     "email must be an e-mail address", "Invalid code or auth state for the user.",
+    # Amplify's heading of the sign-up view and its placeholders (Amplify UI's keys), for the views to use
+    "Create a new account", "Enter your username", "Enter your Phone Number",
+    # more of Cognito's messages, as Cognito words them (Amplify UI translates them by these texts)
+    "Password attempts exceeded", "Username/client id combination not found.", "Password reset required for the user",
+    "Temporary password has expired and must be reset by an administrator.", "Invalid session for the user.",
+    "An account with the given phone number already exists.", "User cannot be confirmed. Current status is CONFIRMED",
+    "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    "Code mismatch and fail enable Software Token MFA", "Invalid email address format.", "Invalid phone number format.",
+    "Password did not conform with policy: Password not long enough",
+    "Password did not conform with policy: Password must have uppercase characters",
+    "Password did not conform with policy: Password must have lowercase characters",
+    "Password did not conform with policy: Password must have numeric characters",
+    "Password did not conform with policy: Password must have symbol characters",
+    # a field the app's form_fields made required, left empty
+    "{label} is required",
 )
 
-FR: dict[str, str] = {
-    "Sign in to your account": "Connectez-vous à votre compte", "Email": "E-mail",
-    "Phone Number": "Numéro de téléphone", "Username": "Nom d'utilisateur",
-    "Email or Phone Number": "E-mail ou numéro de téléphone", "Password": "Mot de passe",
-    "Enter your Password": "Saisissez votre mot de passe", "Sign In": "Se connecter",
-    "Forgot your password?": "Mot de passe oublié ?", "Create Account": "Créer un compte",
-    "Sign In with Google": "Se connecter avec Google", "Sign In with Facebook": "Se connecter avec Facebook",
-    "Sign In with Amazon": "Se connecter avec Amazon", "Sign In with {provider}": "Se connecter avec {provider}",
-    "or": "ou",
-    "Confirm SMS Code": "Confirmer le code SMS", "Confirm TOTP Code": "Confirmer le code TOTP",
-    "Confirm Email Code": "Confirmer le code reçu par e-mail", "Confirm Sign In": "Confirmer la connexion",
-    "Code": "Code", "Enter your code": "Saisissez votre code", "Confirm": "Confirmer",
-    "Back to Sign In": "Retour à la connexion",
-    "Enter the code from your authenticator app": "Saisissez le code de votre application d'authentification",
-    "Select MFA Type": "Choisissez le type d'authentification multifacteur", "Continue": "Continuer",
-    "SMS": "SMS", "Authenticator App (TOTP)": "Application d'authentification (TOTP)", "No MFA": "Sans MFA",
-    "Setup TOTP": "Configurer le TOTP",
-    "Scan this QR code with your authenticator app, or enter the key below":
-        "Scannez ce code QR avec votre application d'authentification, ou saisissez la clé ci-dessous",
-    "Change Password": "Modifier le mot de passe", "New password": "Nouveau mot de passe",
-    "Enter your new password": "Saisissez votre nouveau mot de passe",
-    "Confirm Password": "Confirmez le mot de passe", "Please confirm your Password": "Confirmez votre mot de passe",
-    "Custom Challenge": "Défi personnalisé", "Answer": "Réponse", "Enter your answer": "Saisissez votre réponse",
-    "Name": "Nom", "Given Name": "Prénom", "Family Name": "Nom de famille", "Middle Name": "Deuxième prénom",
-    "Nickname": "Surnom", "Preferred Username": "Nom d'utilisateur préféré", "Birthdate": "Date de naissance",
-    "Address": "Adresse", "Gender": "Genre", "Locale": "Langue", "Picture": "Photo", "Profile": "Profil",
-    "Website": "Site web", "Zone Info": "Fuseau horaire",
-    "Confirm Sign Up": "Confirmer l'inscription", "Confirmation Code": "Code de confirmation",
-    "Resend Code": "Renvoyer le code", "Reset Password": "Réinitialiser le mot de passe",
-    "Send code": "Envoyer le code", "Submit": "Valider",
-    "Account recovery requires verified contact information":
-        "La récupération du compte nécessite des coordonnées vérifiées",
-    "Verify": "Vérifier", "Skip": "Passer", "Hello, {name}": "Bonjour, {name}", "Hello": "Bonjour",
-    "Not signed in": "Non connecté", "Sign Out": "Se déconnecter", "Verify Security Token": "Vérifier le code",
-    "Success! Your MFA Type is now: {mfa_type}": "C'est fait ! Votre type de MFA est désormais : {mfa_type}",
-    "TOTP has been set up successfully": "Le TOTP est configuré",
-    "We emailed you a code at {destination}": "Nous vous avons envoyé un code par e-mail à {destination}",
-    "We texted you a code at {destination}": "Nous vous avons envoyé un code par SMS au {destination}",
-    "Account created; sign in": "Compte créé ; connectez-vous",
-    "Account confirmed; sign in": "Compte confirmé ; connectez-vous",
-    "Password changed; sign in": "Mot de passe modifié ; connectez-vous",
-    "Your password must be reset before you sign in":
-        "Vous devez réinitialiser votre mot de passe avant de vous connecter",
-    "Your passwords must match": "Les mots de passe doivent être identiques",
-    "Something went wrong; please try again": "Une erreur s'est produite ; veuillez réessayer",
-    "Incorrect username or password.": "Nom d'utilisateur ou mot de passe incorrect.",
-    "User does not exist.": "L'utilisateur n'existe pas.", "User already exists": "L'utilisateur existe déjà",
-    "User is disabled.": "L'utilisateur est désactivé.", "User is not confirmed.": "L'utilisateur n'est pas confirmé.",
-    "Invalid verification code provided, please try again.": "Code de vérification non valide, veuillez réessayer.",
-    "Invalid code provided, please request a code again.": "Code non valide, veuillez demander un nouveau code.",
-    "Attempt limit exceeded, please try after some time.":
-        "Nombre de tentatives dépassé, veuillez réessayer plus tard.",
-    "Invalid session for the user, session is expired.": "La session a expiré ; recommencez la connexion.",
-    "An account with the given email already exists.": "Un compte existe déjà avec cette adresse e-mail.",
-    "username is empty": "Le nom d'utilisateur est vide", "password is empty": "Le mot de passe est vide",
-    "code is empty": "Le code est vide", "new_password is empty": "Le nouveau mot de passe est vide",
-    "answer is empty": "La réponse est vide",
-    "code must be letters and digits only": "Le code ne doit contenir que des lettres et des chiffres",
-    "Show password": "Afficher le mot de passe", "Hide password": "Masquer le mot de passe", "Show": "Afficher",
-    "Hide": "Masquer", "Copy": "Copier", "Copied": "Copié", "Key": "Clé",
-    "QR code for your authenticator app": "Code QR pour votre application d'authentification",
-    "Password must have at least {n} characters": "Le mot de passe doit contenir au moins {n} caractères",
-    "Password must have lower case letters": "Le mot de passe doit contenir des lettres minuscules",
-    "Password must have upper case letters": "Le mot de passe doit contenir des lettres majuscules",
-    "Password must have numbers": "Le mot de passe doit contenir des chiffres",
-    "Password must have special characters": "Le mot de passe doit contenir des caractères spéciaux",
-    "Choose how to sign in": "Choisissez comment vous connecter",
-    "Sign In with Password": "Se connecter avec un mot de passe", "Sign In with Email": "Se connecter par e-mail",
-    "Sign In with SMS": "Se connecter par SMS", "Setup Email": "Configurer l'e-mail",
-    "Enter your Email": "Saisissez votre adresse e-mail",
-    "Multi-Factor Authentication Setup": "Configuration de l'authentification multifacteur",
-    "email is empty": "L'adresse e-mail est vide", "email must be an e-mail address": "Saisissez une adresse e-mail",
-    "Invalid code or auth state for the user.": "Code non valide ; veuillez réessayer.",
-    "Sign In with Apple": "Se connecter avec Apple", "Sign In with the Hosted UI": "Se connecter sur la page hébergée",
-    "Open the sign-in page": "Ouvrir la page de connexion",
-    "Sign in on the page that opens; this notebook continues by itself":
-        "Connectez-vous sur la page qui s'ouvre ; ce notebook continue de lui-même",
-    "After signing in, copy the address your browser ended on and paste it here":
-        "Une fois connecté, copiez l'adresse sur laquelle votre navigateur s'est arrêté et collez-la ici",
-    "Address your browser ended on": "Adresse finale de votre navigateur",
-    "Paste the whole address from the address bar": "Collez l'adresse entière depuis la barre d'adresse",
-    "Cancel": "Annuler", "Sign out of the hosted UI too": "Se déconnecter aussi de la page hébergée",
-}
-
-DE: dict[str, str] = {
-    "Sign in to your account": "Melden Sie sich bei Ihrem Konto an", "Email": "E-Mail",
-    "Phone Number": "Telefonnummer", "Username": "Benutzername", "Email or Phone Number": "E-Mail oder Telefonnummer",
-    "Password": "Passwort", "Enter your Password": "Geben Sie Ihr Passwort ein", "Sign In": "Anmelden",
-    "Forgot your password?": "Passwort vergessen?", "Create Account": "Konto erstellen",
-    "Sign In with Google": "Mit Google anmelden", "Sign In with Facebook": "Mit Facebook anmelden",
-    "Sign In with Amazon": "Mit Amazon anmelden", "Sign In with {provider}": "Mit {provider} anmelden",
-    "or": "oder",
-    "Confirm SMS Code": "SMS-Code bestätigen", "Confirm TOTP Code": "TOTP-Code bestätigen",
-    "Confirm Email Code": "E-Mail-Code bestätigen", "Confirm Sign In": "Anmeldung bestätigen", "Code": "Code",
-    "Enter your code": "Geben Sie Ihren Code ein", "Confirm": "Bestätigen", "Back to Sign In": "Zurück zur Anmeldung",
-    "Enter the code from your authenticator app": "Geben Sie den Code aus Ihrer Authenticator-App ein",
-    "Select MFA Type": "MFA-Typ wählen", "Continue": "Weiter", "SMS": "SMS",
-    "Authenticator App (TOTP)": "Authenticator-App (TOTP)", "No MFA": "Keine MFA", "Setup TOTP": "TOTP einrichten",
-    "Scan this QR code with your authenticator app, or enter the key below":
-        "Scannen Sie diesen QR-Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel unten ein",
-    "Change Password": "Passwort ändern", "New password": "Neues Passwort",
-    "Enter your new password": "Geben Sie Ihr neues Passwort ein", "Confirm Password": "Passwort bestätigen",
-    "Please confirm your Password": "Bitte bestätigen Sie Ihr Passwort", "Custom Challenge": "Sicherheitsabfrage",
-    "Answer": "Antwort", "Enter your answer": "Geben Sie Ihre Antwort ein",
-    "Name": "Name", "Given Name": "Vorname", "Family Name": "Nachname", "Middle Name": "Zweiter Vorname",
-    "Nickname": "Spitzname", "Preferred Username": "Bevorzugter Benutzername", "Birthdate": "Geburtsdatum",
-    "Address": "Adresse", "Gender": "Geschlecht", "Locale": "Sprache", "Picture": "Bild", "Profile": "Profil",
-    "Website": "Website", "Zone Info": "Zeitzone",
-    "Confirm Sign Up": "Registrierung bestätigen", "Confirmation Code": "Bestätigungscode",
-    "Resend Code": "Code erneut senden", "Reset Password": "Passwort zurücksetzen", "Send code": "Code senden",
-    "Submit": "Absenden",
-    "Account recovery requires verified contact information":
-        "Zur Kontowiederherstellung sind verifizierte Kontaktdaten erforderlich",
-    "Verify": "Verifizieren", "Skip": "Überspringen", "Hello, {name}": "Hallo, {name}", "Hello": "Hallo",
-    "Not signed in": "Nicht angemeldet", "Sign Out": "Abmelden", "Verify Security Token": "Code verifizieren",
-    "Success! Your MFA Type is now: {mfa_type}": "Erledigt! Ihr MFA-Typ ist jetzt: {mfa_type}",
-    "TOTP has been set up successfully": "TOTP wurde eingerichtet",
-    "We emailed you a code at {destination}": "Wir haben Ihnen einen Code an {destination} gemailt",
-    "We texted you a code at {destination}": "Wir haben Ihnen einen Code per SMS an {destination} gesendet",
-    "Account created; sign in": "Konto erstellt; melden Sie sich an",
-    "Account confirmed; sign in": "Konto bestätigt; melden Sie sich an",
-    "Password changed; sign in": "Passwort geändert; melden Sie sich an",
-    "Your password must be reset before you sign in": "Sie müssen Ihr Passwort vor der Anmeldung zurücksetzen",
-    "Your passwords must match": "Die Passwörter müssen übereinstimmen",
-    "Something went wrong; please try again": "Etwas ist schiefgelaufen; bitte versuchen Sie es erneut",
-    "Incorrect username or password.": "Benutzername oder Passwort falsch.",
-    "User does not exist.": "Der Benutzer existiert nicht.", "User already exists": "Der Benutzer existiert bereits",
-    "User is disabled.": "Der Benutzer ist deaktiviert.", "User is not confirmed.": "Der Benutzer ist nicht bestätigt.",
-    "Invalid verification code provided, please try again.": "Ungültiger Bestätigungscode, bitte erneut versuchen.",
-    "Invalid code provided, please request a code again.": "Ungültiger Code, bitte fordern Sie einen neuen an.",
-    "Attempt limit exceeded, please try after some time.":
-        "Zu viele Versuche, bitte versuchen Sie es später erneut.",
-    "Invalid session for the user, session is expired.": "Die Sitzung ist abgelaufen; melden Sie sich erneut an.",
-    "An account with the given email already exists.": "Mit dieser E-Mail-Adresse existiert bereits ein Konto.",
-    "username is empty": "Der Benutzername ist leer", "password is empty": "Das Passwort ist leer",
-    "code is empty": "Der Code ist leer", "new_password is empty": "Das neue Passwort ist leer",
-    "answer is empty": "Die Antwort ist leer",
-    "code must be letters and digits only": "Der Code darf nur Buchstaben und Ziffern enthalten",
-    "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen", "Show": "Anzeigen",
-    "Hide": "Verbergen", "Copy": "Kopieren", "Copied": "Kopiert", "Key": "Schlüssel",
-    "QR code for your authenticator app": "QR-Code für Ihre Authenticator-App",
-    "Password must have at least {n} characters": "Das Passwort muss mindestens {n} Zeichen haben",
-    "Password must have lower case letters": "Das Passwort muss Kleinbuchstaben enthalten",
-    "Password must have upper case letters": "Das Passwort muss Großbuchstaben enthalten",
-    "Password must have numbers": "Das Passwort muss Ziffern enthalten",
-    "Password must have special characters": "Das Passwort muss Sonderzeichen enthalten",
-    "Choose how to sign in": "Wählen Sie, wie Sie sich anmelden",
-    "Sign In with Password": "Mit Passwort anmelden", "Sign In with Email": "Mit E-Mail anmelden",
-    "Sign In with SMS": "Mit SMS anmelden", "Setup Email": "E-Mail einrichten",
-    "Enter your Email": "Geben Sie Ihre E-Mail ein",
-    "Multi-Factor Authentication Setup": "Einrichtung der Multifaktor-Authentifizierung",
-    "email is empty": "Die E-Mail-Adresse ist leer",
-    "email must be an e-mail address": "Geben Sie eine E-Mail-Adresse ein",
-    "Invalid code or auth state for the user.": "Ungültiger Code; bitte versuchen Sie es erneut.",
-    "Sign In with Apple": "Mit Apple anmelden", "Sign In with the Hosted UI": "Auf der gehosteten Seite anmelden",
-    "Open the sign-in page": "Anmeldeseite öffnen",
-    "Sign in on the page that opens; this notebook continues by itself":
-        "Melden Sie sich auf der sich öffnenden Seite an; dieses Notebook fährt von selbst fort",
-    "After signing in, copy the address your browser ended on and paste it here":
-        "Kopieren Sie nach der Anmeldung die Adresse, bei der Ihr Browser angekommen ist, und fügen Sie sie hier ein",
-    "Address your browser ended on": "Adresse, bei der Ihr Browser angekommen ist",
-    "Paste the whole address from the address bar": "Fügen Sie die ganze Adresse aus der Adressleiste ein",
-    "Cancel": "Abbrechen", "Sign out of the hosted UI too": "Auch von der gehosteten Seite abmelden",
-}
-
-VOCABULARIES: dict[str, dict[str, str]] = {"en": {key: key for key in LABELS}, "fr": FR, "de": DE}
+VOCABULARIES: dict[str, dict[str, str]] = {"en": {key: key for key in LABELS}, "fr": FR, "de": DE, "es": ES,
+                                           "ja": JA, "pt": PT, "zh": ZH}

@@ -4,6 +4,7 @@ and Voila that each test starts on 127.0.0.1 and stops. ``make test`` installs c
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from amplify_nb.sandbox import Sandbox
 from tests.browser.page import WidgetPage
-from tests.browser.servers import start_jupyterlab
+from tests.browser.servers import start_jupyterlab, start_notebook7
 
 # Without the background-networking flags chromium keeps dialling Google's hosts, refused on this network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
@@ -43,8 +44,9 @@ def browser():
 
 
 @pytest.fixture
-def widget_page(browser, tmp_path):
-    """A fresh browser page; screenshots land in the test's tmp dir under screenshots/."""
+def widget_page(browser, tmp_path, request):
+    """A fresh browser page; screenshots land in the test's tmp dir under screenshots/, and are copied to
+    $AMPLIFY_NB_SHOTS (named after the test) when that is set, for a person to look at."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"])  # the TOTP key's Copy button, read back
     page = context.new_page()
@@ -54,6 +56,12 @@ def widget_page(browser, tmp_path):
     yield WidgetPage(page, shots)
     page.screenshot(path=str(tmp_path / "page-at-end.png"))  # what the page showed last, for a failing test
     context.close()
+    keep = os.environ.get("AMPLIFY_NB_SHOTS")
+    if keep:
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in request.node.name)
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for shot in [*sorted(shots.iterdir()), tmp_path / "page-at-end.png"]:
+            shutil.copyfile(shot, Path(keep) / f"{name}-{shot.name}")
 
 
 @pytest.fixture
@@ -91,6 +99,22 @@ def lab(tmp_path):
         server.stop()
 
 
+@pytest.fixture
+def notebook7(tmp_path):
+    """``notebook7(root, **options)``: Jupyter Notebook 7 started on the notebooks in root, as (server, token);
+    stopped after the test."""
+    servers = []
+
+    def start(root, **options):
+        server, token = start_notebook7(root, tmp_path / "jupyter", **options)
+        servers.append(server)
+        return server, token
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 def write_notebook(path: Path, *cells: str) -> Path:
     import nbformat
 
@@ -108,3 +132,16 @@ from amplify_nb.widgets import Authenticator
 auth = amplify_nb.Auth("amplify_outputs.json", name="browser")
 authenticator = Authenticator(auth)
 authenticator"""
+
+
+def authenticator_cell(name: str, options: str = "", config: str = '"amplify_outputs.json"') -> str:
+    """An Authenticator on its own session, marked with a class of its name: several in one notebook."""
+    return f"""\
+import amplify_nb
+from amplify_nb.config import load_config
+from amplify_nb.widgets import Authenticator
+
+{name}_auth = amplify_nb.Auth({config}, name="{name}")
+{name} = Authenticator({name}_auth{options})
+{name}.add_class("{name}")
+{name}"""

@@ -80,7 +80,15 @@ class Server:
         self._log_file.close()
 
 
-def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False) -> tuple[Server, str]:
+def write_theme(settings: Path, theme: str | None) -> None:
+    """The user's JupyterLab theme ("JupyterLab Light", "JupyterLab Dark"), as if chosen in Settings > Theme:
+    the page opens in it, before any widget renders. None keeps JupyterLab's default (light)."""
+    if theme is not None:
+        write_lab_setting(settings, "@jupyterlab/apputils-extension:themes", {"theme": theme})
+
+
+def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False,
+                     theme: str | None = None) -> tuple[Server, str]:
     """JupyterLab 4 serving ``root``; returns the server and its token. The app object is exposed in the
     page (window.jupyterapp) so the test can run JupyterLab's own commands (run all, save)."""
     env = isolated_environment(base)
@@ -89,12 +97,14 @@ def start_jupyterlab(root: Path, base: Path, *, save_widget_state: bool = False)
     command = [*jupyterlab_command(root, port, base), "--LabApp.expose_app_in_browser=True"]
     write_lab_setting(base / "lab-settings", "@jupyter-widgets/jupyterlab-manager:plugin",
                       {"saveState": save_widget_state})
+    write_theme(base / "lab-settings", theme)
     url = f"http://127.0.0.1:{port}"
     return Server(command, env, root, url, f"/api/status?token={token}", base / "jupyterlab.log"), token
 
 
-def start_notebook7(root: Path, base: Path, *, save_widget_state: bool = False) -> tuple[Server, str]:
-    """Jupyter Notebook 7 serving ``root``, with the same isolation and widget settings as JupyterLab."""
+def start_notebook7(root: Path, base: Path, *, save_widget_state: bool = False,
+                    theme: str | None = None) -> tuple[Server, str]:
+    """Jupyter Notebook 7 serving ``root``, with the same isolation, widget and theme settings as JupyterLab."""
     env = isolated_environment(base)
     token, port = secrets.token_hex(16), free_port()
     env = with_token(env, token)
@@ -102,6 +112,7 @@ def start_notebook7(root: Path, base: Path, *, save_widget_state: bool = False) 
     write_lab_setting(settings, "@jupyter-widgets/jupyterlab-manager:plugin", {"saveState": save_widget_state})
     write_lab_setting(settings, "@jupyterlab/apputils-extension:notification",
                       {"fetchNews": "false", "checkForUpdates": False})
+    write_theme(settings, theme)
     command = [sys.executable, "-m", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True",
                "--ServerApp.port_retries=0", "--JupyterNotebookApp.expose_app_in_browser=True",

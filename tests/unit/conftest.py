@@ -40,3 +40,30 @@ def make_auth(fake, jwks):
                   "custom": {"amplify_nb": {"endpoint_url": jwks.url, **custom}}}
         return amplify_nb.Auth(config, name=f"fake-{uuid.uuid4().hex[:8]}", transport=fake)
     return make
+
+
+# ---- the Authenticator's tests (test_authenticator_*.py) ----------------------------------------------------
+@pytest.fixture
+def fresh_widgets():
+    """Widgets closed and I18n back to English after the test (its modules use it for every test)."""
+    yield
+    import ipywidgets
+
+    from amplify_nb.widgets import I18n
+
+    ipywidgets.Widget.close_all()
+    I18n.reset()
+
+
+@pytest.fixture
+def sb(make_sandbox):
+    return make_sandbox()[0]
+
+
+@pytest.fixture
+def auth(sb):
+    import uuid
+
+    import amplify_nb
+
+    return amplify_nb.Auth(sb.config, name=f"widget-{uuid.uuid4().hex[:8]}")

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from amplify_nb.core.storage import FileStorage, MemoryStorage, check_storage
-from amplify_nb.errors import StorageError
+from amplify_nb.errors import StorageError, ValidationError
 
 TOKENS = json.dumps({"id_token": "eyJ.a.b", "access_token": "eyJ.c.d", "refresh_token": "r-1"})
 
@@ -312,7 +312,7 @@ class HalfStorage:
     (HalfStorage(), "remove_item, clear"),
 ])
 def test_check_storage_refuses_other_objects(candidate, missing):
-    with pytest.raises(StorageError) as info:
+    with pytest.raises(ValidationError) as info:  # a bad argument (was StorageError, kept for unreadable stores)
         check_storage(candidate)
     assert missing in str(info.value)
     assert type(candidate).__name__ in str(info.value)

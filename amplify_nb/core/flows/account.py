@@ -21,7 +21,8 @@ def current_user(state: SessionState) -> AuthUser:
     claims = dict(tokens.id_claims)
     technical = {"iss", "aud", "exp", "iat", "auth_time", "token_use", "jti", "origin_jti", "event_id", "at_hash"}
     attributes = {k: v for k, v in claims.items() if k not in technical and k != "cognito:username"}
-    return AuthUser(tokens.username, tokens.sub, claims.get("email") or claims.get("phone_number"), attributes)
+    return AuthUser(tokens.username, tokens.sub, claims.get("email") or claims.get("phone_number"), attributes,
+                    claims=claims, clock=state.clock, skew=tokens.skew)
 
 
 def change_password(state: SessionState, old_password: Any, new_password: Any) -> None:

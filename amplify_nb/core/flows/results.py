@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...steps import CHALLENGES
+from ..times import readable_time
+from ..tokens import system_clock
 
 __all__ = ["AuthUser", "CodeDelivery", "SignInResult", "SignOutResult", "SignUpResult"]
+
+# The id token's times a person asks about, in the words shown beside them.
+_USER_TIMES = (("auth_time", "signed in"), ("iat", "ID token issued"), ("exp", "ID token expires"))
 
 
 @dataclass(frozen=True)
@@ -72,12 +78,30 @@ class SignUpResult:
 @dataclass(frozen=True)
 class AuthUser:
     """The signed-in user: Cognito's internal username, the sub, the name they signed in with, and the
-    attributes carried by the id token."""
+    attributes carried by the id token. ``claims``: the id token's claims as they are (exp, iat, auth_time in
+    seconds); a notebook shows them as local datetimes with the time left, on the session's ``clock`` (plus
+    the ``skew`` to Cognito's, see core.tokens)."""
 
     username: str
     user_id: str
     login_id: str | None
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    claims: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    clock: Callable[[], float] | None = field(default=None, repr=False, compare=False)
+    skew: float = field(default=0.0, repr=False, compare=False)
+
+    def _now(self) -> float:
+        return (self.clock or system_clock)() + self.skew
+
+    def _repr_html_(self) -> str:
+        now = self._now()
+        who = html.escape(self.login_id or self.username)
+        rows = [("username", self.username), ("sub", self.user_id),
+                *((name, value) for name, value in self.attributes.items())]
+        times = [(label, readable_time(self.claims[name], now)) for name, label in _USER_TIMES if name in self.claims]
+        cells = "".join(f"<tr><th style='text-align:left'>{html.escape(str(name))}</th><td style='text-align:left'>"
+                        f"{html.escape(str(value))}</td></tr>" for name, value in rows + times)
+        return f"<div><p>Signed in as <b>{who}</b></p><table>{cells}</table></div>"
 
 
 @dataclass(frozen=True)
@@ -91,8 +115,6 @@ class SignOutResult:
     logout_url: str | None = None
 
     def _repr_html_(self) -> str:
-        import html
-
         who = f" {html.escape(self.username)}" if self.username else ""
         text = f"Signed out{who}{' everywhere' if self.global_ else ''}."
         if self.logout_url:

@@ -1,0 +1,113 @@
+"""German: every key of ``LABELS`` (vocabularies.py), written for this package."""
+
+from __future__ import annotations
+
+__all__ = ["DE"]
+
+DE: dict[str, str] = {
+    "Sign in to your account": "Melden Sie sich bei Ihrem Konto an", "Email": "E-Mail",
+    "Phone Number": "Telefonnummer", "Username": "Benutzername", "Email or Phone Number": "E-Mail oder Telefonnummer",
+    "Password": "Passwort", "Enter your Password": "Geben Sie Ihr Passwort ein", "Sign In": "Anmelden",
+    "Forgot your password?": "Passwort vergessen?", "Create Account": "Konto erstellen",
+    "Sign In with Google": "Mit Google anmelden", "Sign In with Facebook": "Mit Facebook anmelden",
+    "Sign In with Amazon": "Mit Amazon anmelden", "Sign In with {provider}": "Mit {provider} anmelden",
+    "or": "oder",
+    "Confirm SMS Code": "SMS-Code bestätigen", "Confirm TOTP Code": "TOTP-Code bestätigen",
+    "Confirm Email Code": "E-Mail-Code bestätigen", "Confirm Sign In": "Anmeldung bestätigen", "Code": "Code",
+    "Enter your code": "Geben Sie Ihren Code ein", "Confirm": "Bestätigen", "Back to Sign In": "Zurück zur Anmeldung",
+    "Enter the code from your authenticator app": "Geben Sie den Code aus Ihrer Authenticator-App ein",
+    "Select MFA Type": "MFA-Typ wählen", "Continue": "Weiter", "SMS": "SMS",
+    "Authenticator App (TOTP)": "Authenticator-App (TOTP)", "No MFA": "Keine MFA", "Setup TOTP": "TOTP einrichten",
+    "Scan this QR code with your authenticator app, or enter the key below":
+        "Scannen Sie diesen QR-Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel unten ein",
+    "Change Password": "Passwort ändern", "New password": "Neues Passwort",
+    "Enter your new password": "Geben Sie Ihr neues Passwort ein", "Confirm Password": "Passwort bestätigen",
+    "Please confirm your Password": "Bitte bestätigen Sie Ihr Passwort", "Custom Challenge": "Sicherheitsabfrage",
+    "Answer": "Antwort", "Enter your answer": "Geben Sie Ihre Antwort ein",
+    "Name": "Name", "Given Name": "Vorname", "Family Name": "Nachname", "Middle Name": "Zweiter Vorname",
+    "Nickname": "Spitzname", "Preferred Username": "Bevorzugter Benutzername", "Birthdate": "Geburtsdatum",
+    "Address": "Adresse", "Gender": "Geschlecht", "Locale": "Sprache", "Picture": "Bild", "Profile": "Profil",
+    "Website": "Website", "Zone Info": "Zeitzone",
+    "Confirm Sign Up": "Registrierung bestätigen", "Confirmation Code": "Bestätigungscode",
+    "Resend Code": "Code erneut senden", "Reset Password": "Passwort zurücksetzen", "Send code": "Code senden",
+    "Submit": "Absenden",
+    "Account recovery requires verified contact information":
+        "Zur Kontowiederherstellung sind verifizierte Kontaktdaten erforderlich",
+    "Verify": "Verifizieren", "Skip": "Überspringen", "Hello, {name}": "Hallo, {name}", "Hello": "Hallo",
+    "Not signed in": "Nicht angemeldet", "Sign Out": "Abmelden", "Verify Security Token": "Code verifizieren",
+    "Success! Your MFA Type is now: {mfa_type}": "Erledigt! Ihr MFA-Typ ist jetzt: {mfa_type}",
+    "TOTP has been set up successfully": "TOTP wurde eingerichtet",
+    "We emailed you a code at {destination}": "Wir haben Ihnen einen Code an {destination} gemailt",
+    "We texted you a code at {destination}": "Wir haben Ihnen einen Code per SMS an {destination} gesendet",
+    "Account created; sign in": "Konto erstellt; melden Sie sich an",
+    "Account confirmed; sign in": "Konto bestätigt; melden Sie sich an",
+    "Password changed; sign in": "Passwort geändert; melden Sie sich an",
+    "Your password must be reset before you sign in": "Sie müssen Ihr Passwort vor der Anmeldung zurücksetzen",
+    "Your passwords must match": "Die Passwörter müssen übereinstimmen",
+    "Something went wrong; please try again": "Etwas ist schiefgelaufen; bitte versuchen Sie es erneut",
+    "Incorrect username or password.": "Benutzername oder Passwort falsch.",
+    "User does not exist.": "Der Benutzer existiert nicht.", "User already exists": "Der Benutzer existiert bereits",
+    "User is disabled.": "Der Benutzer ist deaktiviert.", "User is not confirmed.": "Der Benutzer ist nicht bestätigt.",
+    "Invalid verification code provided, please try again.": "Ungültiger Bestätigungscode, bitte erneut versuchen.",
+    "Invalid code provided, please request a code again.": "Ungültiger Code, bitte fordern Sie einen neuen an.",
+    "Attempt limit exceeded, please try after some time.":
+        "Zu viele Versuche, bitte versuchen Sie es später erneut.",
+    "Invalid session for the user, session is expired.": "Die Sitzung ist abgelaufen; melden Sie sich erneut an.",
+    "An account with the given email already exists.": "Mit dieser E-Mail-Adresse existiert bereits ein Konto.",
+    "username is empty": "Der Benutzername ist leer", "password is empty": "Das Passwort ist leer",
+    "code is empty": "Der Code ist leer", "new_password is empty": "Das neue Passwort ist leer",
+    "answer is empty": "Die Antwort ist leer",
+    "code must be letters and digits only": "Der Code darf nur Buchstaben und Ziffern enthalten",
+    "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen", "Show": "Anzeigen",
+    "Hide": "Verbergen", "Copy": "Kopieren", "Copied": "Kopiert", "Key": "Schlüssel",
+    "QR code for your authenticator app": "QR-Code für Ihre Authenticator-App",
+    "Password must have at least {n} characters": "Das Passwort muss mindestens {n} Zeichen haben",
+    "Password must have lower case letters": "Das Passwort muss Kleinbuchstaben enthalten",
+    "Password must have upper case letters": "Das Passwort muss Großbuchstaben enthalten",
+    "Password must have numbers": "Das Passwort muss Ziffern enthalten",
+    "Password must have special characters": "Das Passwort muss Sonderzeichen enthalten",
+    "Choose how to sign in": "Wählen Sie, wie Sie sich anmelden",
+    "Sign In with Password": "Mit Passwort anmelden", "Sign In with Email": "Mit E-Mail anmelden",
+    "Sign In with SMS": "Mit SMS anmelden", "Setup Email": "E-Mail einrichten",
+    "Enter your Email": "Geben Sie Ihre E-Mail ein",
+    "Multi-Factor Authentication Setup": "Einrichtung der Multifaktor-Authentifizierung",
+    "email is empty": "Die E-Mail-Adresse ist leer",
+    "email must be an e-mail address": "Geben Sie eine E-Mail-Adresse ein",
+    "Invalid code or auth state for the user.": "Ungültiger Code; bitte versuchen Sie es erneut.",
+    "Sign In with Apple": "Mit Apple anmelden", "Sign In with the Hosted UI": "Auf der gehosteten Seite anmelden",
+    "Open the sign-in page": "Anmeldeseite öffnen",
+    "Sign in on the page that opens; this notebook continues by itself":
+        "Melden Sie sich auf der sich öffnenden Seite an; dieses Notebook fährt von selbst fort",
+    "After signing in, copy the address your browser ended on and paste it here":
+        "Kopieren Sie nach der Anmeldung die Adresse, bei der Ihr Browser angekommen ist, und fügen Sie sie hier ein",
+    "Address your browser ended on": "Adresse, bei der Ihr Browser angekommen ist",
+    "Paste the whole address from the address bar": "Fügen Sie die ganze Adresse aus der Adressleiste ein",
+    "Cancel": "Abbrechen", "Sign out of the hosted UI too": "Auch von der gehosteten Seite abmelden",
+    # Amplify's sign-up heading and placeholders, and more of Cognito's messages
+    "Create a new account": "Neues Konto erstellen", "Enter your username": "Geben Sie Ihren Benutzernamen ein",
+    "Enter your Phone Number": "Geben Sie Ihre Telefonnummer ein",
+    "Password attempts exceeded": "Zu viele Passwortversuche; bitte versuchen Sie es später erneut",
+    "Username/client id combination not found.": "Der Benutzer existiert nicht.",
+    "Password reset required for the user": "Sie müssen Ihr Passwort zurücksetzen",
+    "Temporary password has expired and must be reset by an administrator.":
+        "Das temporäre Passwort ist abgelaufen und muss von einem Administrator zurückgesetzt werden.",
+    "Invalid session for the user.": "Die Sitzung ist ungültig; melden Sie sich erneut an.",
+    "An account with the given phone number already exists.": "Mit dieser Telefonnummer existiert bereits ein Konto.",
+    "User cannot be confirmed. Current status is CONFIRMED": "Dieses Konto ist bereits bestätigt",
+    "Cannot reset password for the user as there is no registered/verified email or phone_number":
+        "Das Passwort kann nicht zurückgesetzt werden: keine verifizierte E-Mail-Adresse oder Telefonnummer",
+    "Code mismatch and fail enable Software Token MFA": "Falscher Code: TOTP wurde nicht aktiviert",
+    "Invalid email address format.": "Ungültiges E-Mail-Format.",
+    "Invalid phone number format.": "Ungültiges Telefonnummern-Format.",
+    "Password did not conform with policy: Password not long enough":
+        "Das Passwort entspricht nicht den Richtlinien: Es ist zu kurz",
+    "Password did not conform with policy: Password must have uppercase characters":
+        "Das Passwort entspricht nicht den Richtlinien: Es muss Großbuchstaben enthalten",
+    "Password did not conform with policy: Password must have lowercase characters":
+        "Das Passwort entspricht nicht den Richtlinien: Es muss Kleinbuchstaben enthalten",
+    "Password did not conform with policy: Password must have numeric characters":
+        "Das Passwort entspricht nicht den Richtlinien: Es muss Ziffern enthalten",
+    "Password did not conform with policy: Password must have symbol characters":
+        "Das Passwort entspricht nicht den Richtlinien: Es muss Sonderzeichen enthalten",
+    "{label} is required": "{label} ist erforderlich",
+}

@@ -1,0 +1,116 @@
+"""French: every key of ``LABELS`` (vocabularies.py), written for this package."""
+
+from __future__ import annotations
+
+__all__ = ["FR"]
+
+FR: dict[str, str] = {
+    "Sign in to your account": "Connectez-vous à votre compte", "Email": "E-mail",
+    "Phone Number": "Numéro de téléphone", "Username": "Nom d'utilisateur",
+    "Email or Phone Number": "E-mail ou numéro de téléphone", "Password": "Mot de passe",
+    "Enter your Password": "Saisissez votre mot de passe", "Sign In": "Se connecter",
+    "Forgot your password?": "Mot de passe oublié ?", "Create Account": "Créer un compte",
+    "Sign In with Google": "Se connecter avec Google", "Sign In with Facebook": "Se connecter avec Facebook",
+    "Sign In with Amazon": "Se connecter avec Amazon", "Sign In with {provider}": "Se connecter avec {provider}",
+    "or": "ou",
+    "Confirm SMS Code": "Confirmer le code SMS", "Confirm TOTP Code": "Confirmer le code TOTP",
+    "Confirm Email Code": "Confirmer le code reçu par e-mail", "Confirm Sign In": "Confirmer la connexion",
+    "Code": "Code", "Enter your code": "Saisissez votre code", "Confirm": "Confirmer",
+    "Back to Sign In": "Retour à la connexion",
+    "Enter the code from your authenticator app": "Saisissez le code de votre application d'authentification",
+    "Select MFA Type": "Choisissez le type d'authentification multifacteur", "Continue": "Continuer",
+    "SMS": "SMS", "Authenticator App (TOTP)": "Application d'authentification (TOTP)", "No MFA": "Sans MFA",
+    "Setup TOTP": "Configurer le TOTP",
+    "Scan this QR code with your authenticator app, or enter the key below":
+        "Scannez ce code QR avec votre application d'authentification, ou saisissez la clé ci-dessous",
+    "Change Password": "Modifier le mot de passe", "New password": "Nouveau mot de passe",
+    "Enter your new password": "Saisissez votre nouveau mot de passe",
+    "Confirm Password": "Confirmez le mot de passe", "Please confirm your Password": "Confirmez votre mot de passe",
+    "Custom Challenge": "Défi personnalisé", "Answer": "Réponse", "Enter your answer": "Saisissez votre réponse",
+    "Name": "Nom", "Given Name": "Prénom", "Family Name": "Nom de famille", "Middle Name": "Deuxième prénom",
+    "Nickname": "Surnom", "Preferred Username": "Nom d'utilisateur préféré", "Birthdate": "Date de naissance",
+    "Address": "Adresse", "Gender": "Genre", "Locale": "Langue", "Picture": "Photo", "Profile": "Profil",
+    "Website": "Site web", "Zone Info": "Fuseau horaire",
+    "Confirm Sign Up": "Confirmer l'inscription", "Confirmation Code": "Code de confirmation",
+    "Resend Code": "Renvoyer le code", "Reset Password": "Réinitialiser le mot de passe",
+    "Send code": "Envoyer le code", "Submit": "Valider",
+    "Account recovery requires verified contact information":
+        "La récupération du compte nécessite des coordonnées vérifiées",
+    "Verify": "Vérifier", "Skip": "Passer", "Hello, {name}": "Bonjour, {name}", "Hello": "Bonjour",
+    "Not signed in": "Non connecté", "Sign Out": "Se déconnecter", "Verify Security Token": "Vérifier le code",
+    "Success! Your MFA Type is now: {mfa_type}": "C'est fait ! Votre type de MFA est désormais : {mfa_type}",
+    "TOTP has been set up successfully": "Le TOTP est configuré",
+    "We emailed you a code at {destination}": "Nous vous avons envoyé un code par e-mail à {destination}",
+    "We texted you a code at {destination}": "Nous vous avons envoyé un code par SMS au {destination}",
+    "Account created; sign in": "Compte créé ; connectez-vous",
+    "Account confirmed; sign in": "Compte confirmé ; connectez-vous",
+    "Password changed; sign in": "Mot de passe modifié ; connectez-vous",
+    "Your password must be reset before you sign in":
+        "Vous devez réinitialiser votre mot de passe avant de vous connecter",
+    "Your passwords must match": "Les mots de passe doivent être identiques",
+    "Something went wrong; please try again": "Une erreur s'est produite ; veuillez réessayer",
+    "Incorrect username or password.": "Nom d'utilisateur ou mot de passe incorrect.",
+    "User does not exist.": "L'utilisateur n'existe pas.", "User already exists": "L'utilisateur existe déjà",
+    "User is disabled.": "L'utilisateur est désactivé.", "User is not confirmed.": "L'utilisateur n'est pas confirmé.",
+    "Invalid verification code provided, please try again.": "Code de vérification non valide, veuillez réessayer.",
+    "Invalid code provided, please request a code again.": "Code non valide, veuillez demander un nouveau code.",
+    "Attempt limit exceeded, please try after some time.":
+        "Nombre de tentatives dépassé, veuillez réessayer plus tard.",
+    "Invalid session for the user, session is expired.": "La session a expiré ; recommencez la connexion.",
+    "An account with the given email already exists.": "Un compte existe déjà avec cette adresse e-mail.",
+    "username is empty": "Le nom d'utilisateur est vide", "password is empty": "Le mot de passe est vide",
+    "code is empty": "Le code est vide", "new_password is empty": "Le nouveau mot de passe est vide",
+    "answer is empty": "La réponse est vide",
+    "code must be letters and digits only": "Le code ne doit contenir que des lettres et des chiffres",
+    "Show password": "Afficher le mot de passe", "Hide password": "Masquer le mot de passe", "Show": "Afficher",
+    "Hide": "Masquer", "Copy": "Copier", "Copied": "Copié", "Key": "Clé",
+    "QR code for your authenticator app": "Code QR pour votre application d'authentification",
+    "Password must have at least {n} characters": "Le mot de passe doit contenir au moins {n} caractères",
+    "Password must have lower case letters": "Le mot de passe doit contenir des lettres minuscules",
+    "Password must have upper case letters": "Le mot de passe doit contenir des lettres majuscules",
+    "Password must have numbers": "Le mot de passe doit contenir des chiffres",
+    "Password must have special characters": "Le mot de passe doit contenir des caractères spéciaux",
+    "Choose how to sign in": "Choisissez comment vous connecter",
+    "Sign In with Password": "Se connecter avec un mot de passe", "Sign In with Email": "Se connecter par e-mail",
+    "Sign In with SMS": "Se connecter par SMS", "Setup Email": "Configurer l'e-mail",
+    "Enter your Email": "Saisissez votre adresse e-mail",
+    "Multi-Factor Authentication Setup": "Configuration de l'authentification multifacteur",
+    "email is empty": "L'adresse e-mail est vide", "email must be an e-mail address": "Saisissez une adresse e-mail",
+    "Invalid code or auth state for the user.": "Code non valide ; veuillez réessayer.",
+    "Sign In with Apple": "Se connecter avec Apple", "Sign In with the Hosted UI": "Se connecter sur la page hébergée",
+    "Open the sign-in page": "Ouvrir la page de connexion",
+    "Sign in on the page that opens; this notebook continues by itself":
+        "Connectez-vous sur la page qui s'ouvre ; ce notebook continue de lui-même",
+    "After signing in, copy the address your browser ended on and paste it here":
+        "Une fois connecté, copiez l'adresse sur laquelle votre navigateur s'est arrêté et collez-la ici",
+    "Address your browser ended on": "Adresse finale de votre navigateur",
+    "Paste the whole address from the address bar": "Collez l'adresse entière depuis la barre d'adresse",
+    "Cancel": "Annuler", "Sign out of the hosted UI too": "Se déconnecter aussi de la page hébergée",
+    # Amplify's sign-up heading and placeholders, and more of Cognito's messages
+    "Create a new account": "Créer un nouveau compte", "Enter your username": "Saisissez votre nom d'utilisateur",
+    "Enter your Phone Number": "Saisissez votre numéro de téléphone",
+    "Password attempts exceeded": "Trop de tentatives de mot de passe ; réessayez plus tard",
+    "Username/client id combination not found.": "L'utilisateur n'existe pas.",
+    "Password reset required for the user": "Vous devez réinitialiser votre mot de passe",
+    "Temporary password has expired and must be reset by an administrator.":
+        "Le mot de passe temporaire a expiré ; un administrateur doit le réinitialiser.",
+    "Invalid session for the user.": "La session n'est plus valide ; recommencez la connexion.",
+    "An account with the given phone number already exists.": "Un compte existe déjà avec ce numéro de téléphone.",
+    "User cannot be confirmed. Current status is CONFIRMED": "Ce compte est déjà confirmé",
+    "Cannot reset password for the user as there is no registered/verified email or phone_number":
+        "Impossible de réinitialiser le mot de passe : aucune adresse e-mail ni aucun numéro de téléphone vérifié",
+    "Code mismatch and fail enable Software Token MFA": "Code incorrect : le TOTP n'a pas été activé",
+    "Invalid email address format.": "Format d'adresse e-mail non valide.",
+    "Invalid phone number format.": "Format de numéro de téléphone non valide.",
+    "Password did not conform with policy: Password not long enough":
+        "Le mot de passe ne respecte pas la politique : il est trop court",
+    "Password did not conform with policy: Password must have uppercase characters":
+        "Le mot de passe ne respecte pas la politique : il doit contenir des majuscules",
+    "Password did not conform with policy: Password must have lowercase characters":
+        "Le mot de passe ne respecte pas la politique : il doit contenir des minuscules",
+    "Password did not conform with policy: Password must have numeric characters":
+        "Le mot de passe ne respecte pas la politique : il doit contenir des chiffres",
+    "Password did not conform with policy: Password must have symbol characters":
+        "Le mot de passe ne respecte pas la politique : il doit contenir des caractères spéciaux",
+    "{label} is required": "{label} est obligatoire",
+}
