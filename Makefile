@@ -4,14 +4,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo sandbox test lint bench clean chromium amplify-app
+.PHONY: demo sandbox test lint package package-resolve bench clean chromium amplify-app
 # apt-get needs root: CI runs as root; elsewhere sudo is used when there is one.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-$(BIN)/.installed: pyproject.toml constraints.txt
+# The last two lines put in .venv/etc/jupyter what a wheel install puts there and an editable install leaves out:
+# the Jupyter Server extension enabled (the hosted UI's callback route), as for users of the package.
+$(BIN)/.installed: pyproject.toml constraints.txt setup.py jupyter-config/jupyter_server_config.d/amplify_nb.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp jupyter-config/jupyter_server_config.d/amplify_nb.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	touch $@
 
 # The main job on the embedded default: the local sandbox (Cognito, identity pool, S3) and JupyterLab with
@@ -45,8 +49,18 @@ $(AMPLIFY_APP)/dist/app.js: $(AMPLIFY_APP)/node_modules/.package-lock.json $(AMP
 	cd $(AMPLIFY_APP) && node build.mjs
 amplify-app: $(AMPLIFY_APP)/dist/app.js
 
-test: lint chromium amplify-app
-	$(BIN)/python -m pytest -q
+# The package as users get it: sdist and wheel built and checked (twine, contents), the wheel installed into a
+# clean virtualenv and used there (plain install, then the demo extra). See .ci/package_check.sh.
+package: $(BIN)/.installed
+	PY=$(BIN)/python bash .ci/package_check.sh
+
+# Not in `make test` (it asks PyPI, and its answer moves with other packages' releases): does a user's
+# `pip install 'amplify-nb[demo]'` resolve without constraints.txt? PYTHONS="path ..." tries other interpreters.
+package-resolve: $(BIN)/.installed
+	PY=$(BIN)/python bash .ci/package_resolve.sh $(PYTHONS)
+
+test: lint chromium amplify-app package
+	$(BIN)/python -m pytest -q -n 2
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/sandbox_latency.py

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AmplifyNbError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"  # the one place the version is written (pyproject reads it); see CHANGELOG.md
 __all__ = ["AmplifyNbError", "Auth", "AuthConfig", "FileStorage", "Hub", "I18n", "MemoryStorage", "configure",
            "get_session"]
 

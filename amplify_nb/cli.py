@@ -1,13 +1,19 @@
-"""``amplify-nb``: the command line: the demo, the local sandbox, credential_process for the AWS CLI, and a
-credentials endpoint for any AWS SDK."""
+"""``amplify-nb``: the command line: the demo, the teaching notebooks, the local sandbox, credential_process for
+the AWS CLI, and a credentials endpoint for any AWS SDK.
+
+A command whose extra is not installed (``sandbox``, ``demo``) prints one line naming it, e.g.
+``pip install 'amplify-nb[sandbox]'``, and exits 1.
+"""
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 from pathlib import Path
+
+from .core.foreground import stop_on_signals
+from .errors import MissingExtraError
 
 __all__ = ["build_parser", "main"]
 
@@ -48,14 +54,12 @@ def _sandbox(args: argparse.Namespace) -> int:
     print("  press Ctrl+C to stop", flush=True)
     # The roles and the bucket are made now, off the startup path, so the first request does not wait.
     threading.Thread(target=_provision, args=(sandbox,), name="sandbox-provision", daemon=True).start()
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    try:
-        stop.wait()
-    finally:
-        sandbox.stop()
-        print("amplify-nb sandbox stopped", flush=True)
+    with stop_on_signals() as stop:
+        try:
+            stop.wait()
+        finally:
+            sandbox.stop()
+            print("amplify-nb sandbox stopped", flush=True)
     return 0
 
 
@@ -86,10 +90,24 @@ def _print_hosted_ui(sandbox, machine_config_out: Path | None) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     from . import demo
+    from .extras import require
 
+    require("demo", "amplify-nb demo")  # before anything starts
     if args.headless:
         return demo.run_headless()
     return demo.run_jupyterlab(args.port or demo.free_port())
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from .shipped_notebooks import copy_notebooks
+
+    report = copy_notebooks(args.dir, force=args.force)
+    print(f"amplify-nb notebooks: the teaching notebooks in {report.target.resolve()}")
+    for line in report.lines():
+        print(f"  {line}")
+    print(f"  open them with: jupyter lab {args.dir}   (the notebooks need the demo extra: "
+          "pip install 'amplify-nb[demo]')")
+    return 0
 
 
 def _credential_process(args: argparse.Namespace) -> int:
@@ -131,7 +149,11 @@ def _grace(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="amplify-nb", description=__doc__)
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="amplify-nb", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"amplify-nb {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     sandbox = commands.add_parser("sandbox", help="run a local Cognito on 127.0.0.1 in the foreground")
     sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
@@ -165,9 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="the sandbox and JupyterLab with the teaching notebooks "
                                "(--headless: run the quickstart and print what it shows)")
     demo.add_argument("--headless", action="store_true",
-                      help="run notebooks/01_quickstart.ipynb with nbclient and print its key outputs")
+                      help="run the quickstart notebook (01_quickstart.ipynb) with nbclient and print its key outputs")
     demo.add_argument("--port", type=int, default=0, help="JupyterLab's port (default: a free one)")
     demo.set_defaults(run=_demo)
+    notebooks = commands.add_parser("notebooks", help="copy the teaching notebooks into DIR to work in them (a "
+                                    "copy you changed is kept unless --force)")
+    notebooks.add_argument("dir", nargs="?", type=Path, default=Path("amplify-nb-notebooks"), metavar="DIR",
+                           help="where to copy them (default: ./amplify-nb-notebooks)")
+    notebooks.add_argument("--force", action="store_true",
+                           help="also replace copies you changed (by default they are kept and listed)")
+    notebooks.set_defaults(run=_notebooks)
     process = commands.add_parser("credential-process",
                                   help="print AWS credential_process JSON for a session kept in FileStorage")
     process.add_argument("--name", default="default", help="the session name (default: default)")
@@ -188,8 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        args = build_parser().parse_args(argv)  # --sign-in-policy's check reads the sandbox: an extra too
+        return int(args.run(args))
+    except MissingExtraError as exc:  # one line naming the extra, not a traceback
+        command = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), None)
+        print(f"amplify-nb{' ' + command if command else ''}: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ It starts a sandbox in this process (a demo user, an identity pool, a bucket wit
 the notebooks at it through ``$AMPLIFY_NB_CONFIG`` and ``$AMPLIFY_NB_DEMO_PASSWORD``; then either JupyterLab
 on 127.0.0.1 with notebooks/ open at the quickstart, or (``--headless``) runs the quickstart with nbclient
 and prints what it showed: who signed in, the identity id, the credentials' expiry, the CSV's first rows.
+It needs the ``demo`` extra (JupyterLab, nbclient, the sandbox): without it, a MissingExtraError says so. The
+notebooks are the checkout's, or the installed package's own copy (see shipped_notebooks).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -22,10 +23,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .core.foreground import stop_on_signals
+from .extras import require
+from .shipped_notebooks import QUICKSTART, notebooks_dir
+
 __all__ = ["CELL_TIMEOUT", "QUICKSTART", "execute_notebook", "free_port", "jupyterlab_command", "notebooks_dir",
            "printed_text", "run_headless", "run_jupyterlab", "start_sandbox", "with_token", "write_lab_setting"]
 
-QUICKSTART = "01_quickstart.ipynb"
 CELL_TIMEOUT = 180
 
 
@@ -63,18 +67,11 @@ def with_token(env: Mapping[str, str], token: str) -> dict[str, str]:
     return {**env, "JUPYTER_TOKEN": token}
 
 
-def notebooks_dir() -> Path:
-    """notebooks/ of the checkout this package runs from (or of the current directory)."""
-    for candidate in (Path(__file__).resolve().parents[1] / "notebooks", Path.cwd() / "notebooks"):
-        if (candidate / QUICKSTART).exists():
-            return candidate
-    raise SystemExit("amplify-nb demo: no notebooks/ directory found: run it from the amplify_nb checkout")
-
-
 def execute_notebook(path: Path, workdir: Path, kernel_log: Path | None = None) -> Any:
     """Run a notebook top to bottom in a fresh kernel whose working directory is ``workdir``, without saving
     widget state (it would hold what the widgets showed). A failing cell raises nbclient's CellExecutionError
     (cell errors come through the kernel protocol; ``kernel_log`` takes only the kernel process's own chatter)."""
+    require("demo", "Running a notebook (amplify_nb.demo)")
     import nbformat
     from nbclient import NotebookClient
 
@@ -116,6 +113,7 @@ def start_sandbox(workdir: Path) -> Any:
 
 
 def run_headless() -> int:
+    require("demo", "amplify-nb demo")
     from nbclient.exceptions import CellExecutionError
 
     source = notebooks_dir() / QUICKSTART
@@ -135,6 +133,7 @@ def run_headless() -> int:
 
 
 def run_jupyterlab(port: int) -> int:
+    require("demo", "amplify-nb demo")
     with tempfile.TemporaryDirectory(prefix="amplify-nb-demo-") as work:
         # JupyterLab serves a copy: running and saving the notebooks must not write outputs into the checkout.
         folder = Path(work) / "notebooks"
@@ -151,18 +150,16 @@ def run_jupyterlab(port: int) -> int:
         with log_path.open("wb") as log:  # JupyterLab's chatter stays out of the demo's few lines
             lab = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,  # noqa: S603 (our interpreter)
                                    env=with_token(os.environ, token))
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        try:
-            while not stop.wait(0.5):
-                if lab.poll() is not None:
-                    tail = log_path.read_text(errors="replace")[-3000:]
-                    print(f"JupyterLab exited ({lab.returncode}):\n{tail}", file=sys.stderr)
-                    return 1
-        finally:
-            if lab.poll() is None:
-                lab.terminate()
-                lab.wait(timeout=20)
-            sandbox.stop()
+        with stop_on_signals() as stop:
+            try:
+                while not stop.wait(0.5):
+                    if lab.poll() is not None:
+                        tail = log_path.read_text(errors="replace")[-3000:]
+                        print(f"JupyterLab exited ({lab.returncode}):\n{tail}", file=sys.stderr)
+                        return 1
+            finally:
+                if lab.poll() is None:
+                    lab.terminate()
+                    lab.wait(timeout=20)
+                sandbox.stop()
     return 0

@@ -18,6 +18,7 @@ from ..core.auth import UserPoolAuth, operation
 from ..core.flows.results import SignOutResult
 from ..core.tokens import Tokens
 from ..errors import AmplifyNbError, NotAuthenticatedError, StorageError, ValidationError
+from ..extras import needs_extra
 from .federation import Federation
 from .manager import AwsCredentials, CredentialsManager
 from .saved_config import save_config
@@ -143,11 +144,12 @@ class Auth(UserPoolAuth):
         Dask client), present and future, reads AWS as this session's user through a loopback endpoint of
         its own, fed from here before each expiry; sign-out revokes it on every worker. Only short-lived
         AWS credentials leave this process. Needs ``distributed`` (the ``dask`` extra)."""
-        from .dask_plugin import start_publishing
-        from .endpoint import service_env, session_source
+        with needs_extra("dask", "auth.dask_plugin()"):
+            from .dask_plugin import start_publishing, worker_env
+        from .endpoint import session_source
 
         return start_publishing(client, session_source(self.credentials_manager, guest), session=self.name,
-                                name=name, env=service_env(self.config))
+                                name=name, env=worker_env(self.config), clock=self.session_state.clock)
 
     def set_default_boto3_session(self, region_name: str | None = None) -> Any:
         """Make boto3's default session this one, for libraries that use it (awswrangler, ...)."""

@@ -14,12 +14,12 @@ names the file, never the token.
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from ..core.foreground import stop_on_signals
 from ..core.storage import FileStorage, storage_key
 from ..errors import AmplifyNbError
 from .auth import Auth
@@ -70,16 +70,14 @@ def main(name: str, directory: str | None = None, port: int = 0, guest: bool = F
     except (AmplifyNbError, OSError) as exc:
         print(f"amplify-nb credentials-endpoint: {exc}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    try:
-        print(f"# amplify-nb credentials endpoint for session {name!r}; stop with Ctrl+C", file=out)
-        for key, value in {**endpoint.env, **service_env(stored.auth.config)}.items():
-            print(f"export {key}={value}", file=out)
-        out.flush()
-        stop.wait()
-    finally:
-        endpoint.close()
-        print("amplify-nb credentials endpoint stopped", file=sys.stderr, flush=True)
+    with stop_on_signals() as stop:
+        try:
+            print(f"# amplify-nb credentials endpoint for session {name!r}; stop with Ctrl+C", file=out)
+            for key, value in {**endpoint.env, **service_env(stored.auth.config)}.items():
+                print(f"export {key}={value}", file=out)
+            out.flush()
+            stop.wait()
+        finally:
+            endpoint.close()
+            print("amplify-nb credentials endpoint stopped", file=sys.stderr, flush=True)
     return 0
