@@ -24,9 +24,10 @@ from typing import Any
 __all__ = ["Trace", "TraceEntry", "redact", "redact_body", "redact_challenge_parameters", "redact_value",
            "wire_logs_redacted"]
 
-# Request/response members shown as they are; everything else is redacted.
+# Request/response members shown as they are; everything else is redacted. SRP's A, B and salt are public by
+# design (the protocol's security does not rest on hiding them), and teaching SRP means showing them.
 _PUBLIC_KEYS = {
-    "AuthFlow", "ClientId", "ChallengeName", "USERNAME", "Username", "USER_ID_FOR_SRP", "TIMESTAMP",
+    "SRP_A", "AuthFlow", "ClientId", "ChallengeName", "USERNAME", "Username", "USER_ID_FOR_SRP", "TIMESTAMP",
     "CHALLENGE_NAME", "CODE_DELIVERY_DELIVERY_MEDIUM", "CODE_DELIVERY_DESTINATION", "MFAS_CAN_SETUP",
     "MFAS_CAN_CHOOSE", "requiredAttributes", "AttributeName", "ForceAliasCreation", "Permanent",
     "UserPoolId", "IdentityPoolId", "IdentityId", "Status", "UserConfirmed", "UserSub",
@@ -59,11 +60,13 @@ def redact(params: Mapping[str, Any]) -> dict[str, Any]:
     return safe
 
 
-_SRP_RESPONSE_KEYS = {"SALT", "SRP_B", "SECRET_BLOCK"}
+# SECRET_BLOCK is Cognito's opaque sign-in state, echoed back with the password claim: as secret as a Session.
+_SRP_RESPONSE_KEYS = {"SECRET_BLOCK"}
 
 
 def redact_challenge_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Challenge parameters are public by design (a captcha URL, a masked destination), except SRP's."""
+    """Challenge parameters are public by design (a captcha URL, a masked destination, SRP's salt and B), except
+    SRP's SECRET_BLOCK."""
     return {k: redact_value(v) if k in _SRP_RESPONSE_KEYS else v for k, v in params.items()}
 
 

@@ -5,7 +5,6 @@ keyboard, widget state not stored) against a fresh sandbox, showing no password;
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -34,19 +33,6 @@ def test_committed_clean(path):
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: a cell has outputs"
         assert "AMPLIFY_NB_DEMO_PASSWORD\"] =" not in cell.source  # passwords come from the environment
-
-
-@pytest.fixture
-def fresh_kernel_env(tmp_path, monkeypatch):
-    """What a kernel inherits: a made-up demo password, no demo sandbox, its own IPython and home dirs."""
-    password = "Nb-" + os.urandom(4).hex() + "-Pw1"
-    monkeypatch.setenv("AMPLIFY_NB_DEMO_PASSWORD", password)
-    monkeypatch.delenv("AMPLIFY_NB_CONFIG", raising=False)
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setenv("AMPLIFY_NB_HOME", str(tmp_path / "amplify_nb"))
-    for variable in [name for name in os.environ if name.startswith("AWS_")]:
-        monkeypatch.delenv(variable)
-    return password
 
 
 @pytest.mark.timeout(300)
