@@ -3,8 +3,8 @@
 Everything that crosses to Cognito goes through ``UserPoolClient.call``: it records the call in the
 flow's trace with secrets redacted, and turns botocore's ClientError and connection errors into the
 typed errors of errors.py (keeping the AWS error code and request id). SRP math comes from pycognito's
-AWSSRP, subclassed to be faster in two ways (gmpy2 and a precomputed client ephemeral, see below; nothing
-is patched into pycognito), and never left holding the password.
+AWSSRP, subclassed to be faster (gmpy2, and a client ephemeral with a 512-bit secret made ahead of time, see
+EphemeralPool; nothing is patched into pycognito), and never left holding the password.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .transport import ClientFactory
 
 __all__ = ["EPHEMERALS", "DeviceSecret", "EphemeralPool", "SrpRound", "UserPoolClient"]
 
-try:  # ~8x faster 3072-bit modular exponentiation when gmpy2 is installed (extra "fast")
+try:  # ~8x faster 3072-bit modular exponentiation with gmpy2 (a dependency where it has wheels)
     import gmpy2
 
     def _powmod(base: int, exponent: int, modulus: int) -> int:
@@ -100,54 +100,73 @@ def _srp_class() -> Any:
 
 class EphemeralPool:
     """Client SRP ephemerals (a, A = g^a mod N), made ahead of time: A does not depend on the password,
-    so the sign-in itself only pays for the password-dependent exponentiations."""
+    so the sign-in itself only pays for the password-dependent exponentiations.
+
+    One long-lived daemon thread makes them, woken when the pool runs low: starting a thread per sign-in
+    cost the signing thread ~0.15 ms each time (twice in a sign-in from a remembered device), a wake-up
+    costs it a few microseconds."""
+
+    # The client's secret exponent a, in bits. Amplify JS and pycognito draw 1024; 512 is as safe, and halves
+    # the sign-in's key exponentiation S = (B - k g^x)^(a + u x). Cognito's SRP group (N = RFC 3526's MODP
+    # group 15, RFC 5054's 3072-bit group) gives 128-bit security at most (NIST SP 800-57 Part 1 Rev. 5,
+    # Table 2: FFC with L = 3072, N = 256); NIST SP 800-56A Rev. 3, section 5.6.1.1, asks a private key in
+    # such a safe-prime group for at least 2 x 128 = 256 bits, and RFC 5054, section 2.5.4, asks a for at
+    # least 256 bits. 512 is twice that, and fewer would save nothing: S's exponent a + u x has about 512
+    # bits anyway (u and x are 256-bit hashes). A = g^a mod N is as before, and the server's math
+    # (Cognito's, the sandbox's, S = (A v^u)^b) does not depend on a's size.
+    SECRET_BITS = 512
+
+    # A sign-in from a remembered device takes two (the password's SRP, then the device's): both ready.
+    READY = 2
 
     def __init__(self) -> None:
         self._ready: list[tuple[int, int]] = []
-        self._lock = threading.Lock()
-        self._filling = False
+        self._wanted = threading.Condition(threading.Lock())
+        self._worker: threading.Thread | None = None
 
-    @staticmethod
-    def _make() -> tuple[int, int]:
+    @classmethod
+    def _make(cls) -> tuple[int, int]:
         from pycognito import aws_srp
 
         big_n, g = aws_srp.hex_to_long(aws_srp.N_HEX), aws_srp.hex_to_long(aws_srp.G_HEX)
         while True:
-            small_a = aws_srp.get_random(128) % big_n
+            small_a = aws_srp.get_random(cls.SECRET_BITS // 8) % big_n
             big_a = _powmod(g, small_a, big_n)
             if big_a % big_n:  # SRP-6a's safety check on A, as pycognito's calculate_a makes it
                 return small_a, big_a
 
     def take(self) -> tuple[int, int]:
-        with self._lock:
+        with self._wanted:
             pair = self._ready.pop() if self._ready else None
         self.prefill()
         return pair or self._make()
 
-    # A sign-in from a remembered device takes two (the password's SRP, then the device's): both ready.
-    READY = 2
-
     def prefill(self) -> None:
-        """Compute the next ephemerals on a background thread."""
-        with self._lock:
-            if self._filling or len(self._ready) >= self.READY:
+        """Have the next ephemerals made on the background thread (started on first use)."""
+        with self._wanted:
+            if len(self._ready) >= self.READY:
                 return
-            self._filling = True
+            if self._worker is not None and self._worker.is_alive():
+                self._wanted.notify()
+                return
+            # Started under the lock, so that two callers cannot start two; it waits for the lock to fill.
+            self._worker = threading.Thread(target=self._fill, name="amplify_nb-srp-ephemeral", daemon=True)
+            self._worker.start()
 
-        def fill() -> None:
-            while True:
-                pair = self._make()
-                with self._lock:
-                    self._ready.append(pair)
-                    if len(self._ready) >= self.READY:
-                        self._filling = False
-                        return
-        threading.Thread(target=fill, name="amplify_nb-srp-ephemeral", daemon=True).start()
+    def _fill(self) -> None:
+        while True:
+            with self._wanted:
+                while len(self._ready) >= self.READY:
+                    self._wanted.wait()
+            pair = self._make()  # outside the lock: take() is never kept waiting for an exponentiation
+            with self._wanted:
+                self._ready.append(pair)
 
     def discard(self) -> None:
-        """Drop what was made: a forked child must not use the ephemeral its parent may use too."""
-        self._lock = threading.Lock()  # the parent's lock may have been held at the fork
-        self._ready, self._filling = [], False
+        """Drop what was made: a forked child must not use the ephemeral its parent may use too (nor
+        count on the parent's thread, which the child does not have)."""
+        self._wanted = threading.Condition(threading.Lock())  # the parent's lock may have been held at the fork
+        self._ready, self._worker = [], None
 
 
 # An ephemeral depends on nothing but the SRP group (not the pool, the user or the password) and each

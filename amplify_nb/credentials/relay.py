@@ -2,12 +2,13 @@
 
 Two halves, independent of the transport (Dask's comms in dask_plugin.py):
 
-- ``Publisher`` runs in the kernel. It wakes when the session's credentials become due (a quarter of
-  their lifetime before expiry, the manager's own window), gets fresh ones through the single-flight
-  manager — one Cognito call however many receivers — and delivers them. It also wakes on the session's
-  Hub events, so a sign-out is delivered at once as a revocation and a sign-in as the new caller's
-  credentials. A receiver that appears later (a new or restarted worker) says hello and is sent the
-  current ones.
+- ``Publisher`` runs in the kernel, on a thread of its own: a timer on the session's clock, so an idle
+  kernel (no cell asking for credentials) still keeps every receiver supplied. It wakes when the session's
+  credentials become due (a quarter of their lifetime before expiry, the manager's own window), gets fresh
+  ones through the single-flight manager — one Cognito call however many receivers — and delivers them. It
+  also wakes on the session's Hub events, so a sign-out is delivered at once as a revocation and a sign-in
+  as the new caller's credentials. A receiver that appears later (a new or restarted worker) says hello and
+  is sent the current ones.
 - ``RelayedCredentials`` runs in each receiver and is the source of its loopback ``CredentialsEndpoint``.
 
 Only ``AwsCredentials`` travel, stripped of the login key: never a refresh, id or access token. Each
@@ -105,6 +106,11 @@ class RelayedCredentials:
         self._first.set()
         return ACCEPTED
 
+    @property
+    def arrived(self) -> bool:
+        """Whether a first delivery (or a revocation) has come."""
+        return self._first.is_set()
+
     def revoke(self) -> None:
         with self._lock:
             sequence = self._delivery.sequence if self._delivery is not None else 0
@@ -133,7 +139,10 @@ class RelayedCredentials:
             raise NotAuthenticatedError("The notebook's session signed out (or stopped sharing its credentials)")
         # Never hand out credentials about to expire: an SDK would sign a request that fails on arrival.
         if self.clock() >= credentials.expiration - min(5.0, credentials.lifetime / 16):
-            raise NetworkError("The notebook has not sent fresh credentials before these expired")
+            # Deliveries reach a Dask worker on its event loop: a function holding that loop (client.run
+            # runs functions there, tasks run on threads) delays them, as does a kernel that is gone.
+            raise NetworkError("The notebook has not sent fresh credentials before these expired (is the "
+                               "kernel gone, or was this worker's event loop busy, e.g. in a long client.run?)")
         return credentials
 
 
@@ -156,6 +165,7 @@ class Publisher:
         self._stopped = threading.Event()
         self._closing = False
         self._failing = False
+        self._undelivered = False  # deliveries are failing: the log says so once per outage
         self._unsent = False  # the latest delivery has not reached the receivers yet
         self.on_stop: Callable[[], None] | None = None  # e.g. stop listening for the workers' hellos
         self._thread: threading.Thread | None = None
@@ -230,9 +240,16 @@ class Publisher:
         except DeliveryClosed:  # the cluster's client is closed: its receivers' credentials expire by themselves
             self.stop("the Dask client is closed")
             return False
-        except Exception as exc:  # a comm hiccup: the next round tries again
-            log.warning("Could not deliver credentials to the workers (%s); retrying", type(exc).__name__)
+        except Exception as exc:  # a comm hiccup or a busy receiver: the next round tries again
+            # The exception's type only: a transport's message could quote what it was sending.
+            log.log(logging.DEBUG if self._undelivered else logging.WARNING,
+                    "Could not deliver credentials to the workers (%s); retrying every %.0f s",
+                    type(exc).__name__, RETRY_SLEEP)
+            self._undelivered = True
             return False
+        if self._undelivered:
+            log.info("Delivering credentials to the workers again")
+            self._undelivered = False
         self.stats["deliveries"] += 1
         self.stats["last_delivery_seconds"] = time.perf_counter() - started
         if targets is None and statuses and all(status == ABSENT for status in statuses.values()):

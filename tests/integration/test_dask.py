@@ -14,6 +14,7 @@ import logging
 import os
 import pickle
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -68,6 +69,21 @@ def worker_secrets_view(dask_worker) -> str:
 
 def container_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key.startswith("AWS_CONTAINER")}
+
+
+def endpoint_url_env() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key.startswith("AWS_ENDPOINT_URL")}
+
+
+def caller_arn() -> str:
+    import boto3
+
+    return boto3.client("sts").get_caller_identity()["Arn"]  # nothing passed: as a notebook author writes it
+
+
+def served_key(dask_worker) -> str:
+    """What the worker's endpoint would answer right now (it raises for credentials about to expire)."""
+    return dask_worker.plugins[DEFAULT_NAME].credentials().access_key_id
 
 
 def held_key(dask_worker) -> str | None:
@@ -179,6 +195,109 @@ def test_workers_read_s3_across_five_expiries_with_one_cognito_call_per_refresh(
     assert expiries >= 5 and len(keys) >= 5, (expiries, len(keys), rounds)  # the workers used each set
     assert calls <= expiries + 1  # one call per refresh for the whole cluster, not one per worker
     assert plugin.publishing.stats["deliveries"] >= expiries
+
+
+def test_registering_directly_delivers_to_every_worker_before_register_plugin_returns(client, sb, auth):
+    """As a script does it, without the magic: the moment register_plugin returns, every worker holds the
+    credentials, and a function run on the workers' event loops (client.run) reads S3 with them at once.
+    Three registrations: before the fix, whether the first delivery beat register_plugin's answer was a race."""
+    for _ in range(3):
+        plugin = auth.dask_plugin(client)
+        try:
+            answers = client.register_plugin(plugin)
+            held = client.run(held_key)
+            reads = client.run(boto3_read, sb.bucket)
+        finally:
+            plugin.close()
+            client.unregister_worker_plugin(DEFAULT_NAME)
+        assert [answer["status"] for answer in answers.values()] == ["OK", "OK"]
+        assert None not in held.values() and len(set(held.values())) == 1, held
+        assert all(key.startswith("ASIA") for key in reads.values())
+
+
+def test_workers_get_the_sessions_endpoints_so_sts_reaches_the_sandbox_too(client, sb, auth, plugin):
+    """The configuration's endpoint overrides (the sandbox: Cognito, STS and S3 on one URL) go to the workers
+    as botocore's AWS_ENDPOINT_URL_* variables, so a plain boto3.client("sts") there asks the sandbox, not AWS;
+    unregistering removes them again."""
+    expected = {"AWS_ENDPOINT_URL_S3": sb.endpoint_url, "AWS_ENDPOINT_URL_STS": sb.endpoint_url,
+                "AWS_ENDPOINT_URL_COGNITO_IDENTITY": sb.endpoint_url,
+                "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": sb.endpoint_url}
+    assert all(env == expected for env in client.run(endpoint_url_env).values())
+    arns = client.run(caller_arn)
+    assert len(arns) == 2 and all(":assumed-role/amplify-nb-sandbox-authenticated/" in arn for arn in arns.values())
+    client.unregister_worker_plugin(DEFAULT_NAME)
+    assert all(env == {} for env in client.run(endpoint_url_env).values())
+
+
+def test_an_idle_kernel_keeps_every_worker_fresh_across_expiries(client, sb, auth, plugin):
+    """The kernel does nothing with the session after registering: each refresh is the publisher's own, on its
+    thread, and each worker's endpoint would serve unexpired credentials at every look until two sets expired."""
+    refreshes: list[tuple[str, float]] = []  # (thread, expiration) of each refresh in the kernel
+    stop = amplify_nb.Hub.listen("auth", lambda p: p["session"] == "dask" and p["event"] == "credentialsRefresh"
+                                 and refreshes.append((threading.current_thread().name, p["data"]["expiration"])))
+    try:
+        served: set[str] = set()
+        deadline = time.monotonic() + 8 * TTL
+        while sum(expiration < time.time() for _, expiration in refreshes) < 2:
+            assert time.monotonic() < deadline, refreshes
+            served.update(client.run(served_key).values())  # raises if any endpoint would answer 503
+            time.sleep(0.2)
+    finally:
+        stop()
+    assert {thread for thread, _ in refreshes} == {f"amplify-nb-publisher-{plugin.publisher}"}
+    assert len(served) >= 3  # the set held at registration and the two refreshed since
+    assert all(key.startswith("ASIA") for key in on_each(client, new_session_read_key, sb.bucket))
+
+
+def hold_event_loop_until(path: str) -> str:
+    """Run with client.run, this holds the worker's event loop (where deliveries land) until `path` exists."""
+    deadline = time.monotonic() + 60
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return "released"
+
+
+def test_a_worker_whose_event_loop_is_held_keeps_no_other_worker_from_fresh_credentials(client, sb, auth, plugin,
+                                                                                         tmp_path):
+    """One worker's loop is held by a client.run function across two expiries: the publisher does not wait on it,
+    so the other worker's endpoint serves fresh credentials throughout, and the held one catches up after."""
+    held_worker, free_worker = workers(client)
+    release = tmp_path / "release"
+    holder = threading.Thread(target=client.run, args=(hold_event_loop_until, str(release)),
+                              kwargs={"workers": [held_worker]})
+    refreshes: list[float] = []
+    stop = amplify_nb.Hub.listen("auth", lambda p: p["session"] == "dask" and p["event"] == "credentialsRefresh"
+                                 and refreshes.append(p["data"]["expiration"]))
+    holder.start()
+    try:
+        served: set[str] = set()
+        deadline = time.monotonic() + 8 * TTL
+        while sum(expiration < time.time() for expiration in refreshes) < 2:
+            assert time.monotonic() < deadline, refreshes
+            served.update(client.run(served_key, workers=[free_worker]).values())  # raises if it would be a 503
+            time.sleep(0.2)
+    finally:
+        release.touch()
+        holder.join(60)
+        stop()
+    assert len(served) >= 3
+    deadline = time.monotonic() + 4 * TTL
+    while True:  # the held worker takes the deliveries that waited for its loop
+        try:
+            client.run(served_key, workers=[held_worker])
+            break
+        except Exception:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert all(key.startswith("ASIA") for key in on_each(client, boto3_read, sb.bucket))
+
+
+def new_session_read_key(bucket: str) -> str:
+    import boto3
+
+    s3 = boto3.Session().client("s3")
+    s3.get_object(Bucket=bucket, Key=SAMPLE)["Body"].read()
+    return s3._request_signer._credentials.get_frozen_credentials().access_key
 
 
 def test_a_worker_added_after_registration_and_a_restarted_one_get_credentials(client, sb, plugin):
