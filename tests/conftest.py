@@ -146,3 +146,14 @@ def interrupt_main_inside(function_name: str, timeout: float = 30.0):
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
     return thread
+
+
+@pytest.fixture
+def python_sigint():
+    """Python's own Ctrl+C handler for the test, as a kernel has it while a cell runs (a shell that starts the
+    tests in the background leaves SIGINT ignored, and Python then installs no handler of its own)."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

@@ -253,7 +253,7 @@ def test_cancel_from_another_thread_ends_the_wait(make):
     assert redirect.status == "cancelled"
 
 
-def test_an_interrupt_cancels_cleanly(make, port, events):
+def test_an_interrupt_cancels_cleanly(make, port, events, python_sigint):
     auth = make()
     redirect = auth.sign_in_with_redirect(mode="loopback")
     watcher = interrupt_main_inside("_receive")  # the kernel's interrupt button, while the cell waits

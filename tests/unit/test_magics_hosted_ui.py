@@ -104,7 +104,7 @@ def test_paste_mode_asks_at_a_hidden_prompt_and_never_echoes_the_address(shell, 
     assert not [value for value in secrets_of(fake, auth) if value in everything]
 
 
-def test_an_interrupt_cancels_cleanly_and_says_so(shell, auth, fake, callbacks):
+def test_an_interrupt_cancels_cleanly_and_says_so(shell, auth, fake, callbacks, python_sigint):
     port = urlsplit(callbacks[0]).port
 
     thread = interrupt_main_inside("_receive")  # Ctrl+C / the kernel's stop button, once the cell is waiting
