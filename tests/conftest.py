@@ -92,6 +92,31 @@ def install_challenge(sandbox: Sandbox, define, create) -> None:
     sandbox.triggers.verify_auth_challenge_response = verify
 
 
+def install_password_then_question(sandbox: Sandbox, public: dict, answer: str, *, retry: bool) -> None:
+    """CUSTOM_AUTH with SRP first: the password (PASSWORD_VERIFIER), then one question with ``public``
+    parameters whose answer is ``answer``; a wrong answer asks again (``retry``) or fails the sign-in."""
+    def define(event):
+        session = event["request"]["session"]
+        if session and session[-1]["challengeName"] == "CUSTOM_CHALLENGE":
+            right = session[-1]["challengeResult"]
+            event["response"]["issueTokens"] = right
+            event["response"]["failAuthentication"] = not right and not retry
+            if not right and retry:
+                event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+        elif session and session[-1]["challengeName"] == "SRP_A":
+            event["response"]["challengeName"] = "PASSWORD_VERIFIER"
+        else:
+            event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+        return event
+
+    def create(event):
+        event["response"]["publicChallengeParameters"] = dict(public)
+        event["response"]["privateChallengeParameters"] = {"answer": answer}
+        return event
+
+    install_challenge(sandbox, define, create)
+
+
 def other_code(code: str) -> str:
     """A code that is surely not `code`."""
     return f"{(int(code) + 1) % 1_000_000:06d}"

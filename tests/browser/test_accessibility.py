@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyotp
 
 from tests.browser.conftest import AUTHENTICATOR_CELL, authenticator_cell, write_notebook
-from tests.conftest import install_challenge
+from tests.conftest import install_password_then_question
 
 PASSWORD = "Correct-horse-7"
 EMAIL = "grace@example.com"
@@ -190,25 +190,7 @@ def test_mfa_choice_new_password_email_setup_and_contact_verification_views(serv
 
 def _captcha(sb) -> None:
     """A CUSTOM_AUTH pool that asks one question after the password (the sandbox runs the triggers)."""
-    def define(event):
-        session = event["request"]["session"]
-        if session and session[-1]["challengeName"] == "CUSTOM_CHALLENGE":
-            event["response"]["issueTokens"] = session[-1]["challengeResult"]
-            event["response"]["failAuthentication"] = False
-            if not session[-1]["challengeResult"]:
-                event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-        elif session and session[-1]["challengeName"] == "SRP_A":
-            event["response"]["challengeName"] = "PASSWORD_VERIFIER"
-        else:
-            event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-        return event
-
-    def create(event):
-        event["response"]["publicChallengeParameters"] = {"question": "Which colour is the sky?"}
-        event["response"]["privateChallengeParameters"] = {"answer": "blue"}
-        return event
-
-    install_challenge(sb, define, create)
+    install_password_then_question(sb, {"question": "Which colour is the sky?"}, "blue", retry=True)
 
 
 def test_first_factor_choice_and_custom_challenge_views(served_sandbox, lab, widget_page):

@@ -15,7 +15,7 @@ from amplify_nb.errors import (
     ValidationError,
 )
 from amplify_nb.sandbox import Sandbox
-from tests.conftest import install_challenge
+from tests.conftest import install_password_then_question
 
 PASSWORD = "Correct-horse-1"
 
@@ -154,23 +154,7 @@ def test_new_password_required_chained_into_mfa(sandbox):
 
 
 def _captcha_triggers(sb: Sandbox) -> None:
-    def define(event):
-        session = event["request"]["session"]
-        if session and session[-1]["challengeName"] == "CUSTOM_CHALLENGE":
-            event["response"]["issueTokens"] = session[-1]["challengeResult"]
-            event["response"]["failAuthentication"] = not session[-1]["challengeResult"]
-        elif session and session[-1]["challengeName"] == "SRP_A":
-            event["response"]["challengeName"] = "PASSWORD_VERIFIER"
-        else:
-            event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-        return event
-
-    def create(event):
-        event["response"]["publicChallengeParameters"] = {"captchaUrl": "https://example.com/captcha/7.png"}
-        event["response"]["privateChallengeParameters"] = {"answer": "7"}
-        return event
-
-    install_challenge(sb, define, create)
+    install_password_then_question(sb, {"captchaUrl": "https://example.com/captcha/7.png"}, "7", retry=False)
 
 
 @pytest.mark.parametrize("password", [None, "srp"])

@@ -9,7 +9,7 @@ import pytest
 import amplify_nb
 from amplify_nb.config import load_config
 from amplify_nb.widgets import Authenticator, SelectMFAType, with_authenticator
-from tests.conftest import cognito_client, install_challenge
+from tests.conftest import cognito_client, install_password_then_question
 from tests.integration.test_widget import PASSWORD, Wire, assert_holds_none, sign_in, submit, token_values
 
 PHONE = "+15550001234"
@@ -184,26 +184,9 @@ def test_new_password_required(make):
 
 
 def _captcha(sb) -> None:
-    def define(event):
-        session = event["request"]["session"]
-        if session and session[-1]["challengeName"] == "CUSTOM_CHALLENGE":
-            event["response"]["issueTokens"] = session[-1]["challengeResult"]
-            event["response"]["failAuthentication"] = False
-            if not session[-1]["challengeResult"]:
-                event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-        elif session and session[-1]["challengeName"] == "SRP_A":
-            event["response"]["challengeName"] = "PASSWORD_VERIFIER"
-        else:
-            event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-        return event
-
-    def create(event):
-        event["response"]["publicChallengeParameters"] = {
-            "captchaUrl": "https://example.com/captcha/7.png", "question": "Which <colour> is the sky?"}
-        event["response"]["privateChallengeParameters"] = {"answer": "sky-blue-7"}
-        return event
-
-    install_challenge(sb, define, create)
+    install_password_then_question(
+        sb, {"captchaUrl": "https://example.com/captcha/7.png", "question": "Which <colour> is the sky?"}, "sky-blue-7",
+        retry=True)
 
 
 @pytest.mark.parametrize("password", [True, False], ids=["after-srp", "passwordless"])
