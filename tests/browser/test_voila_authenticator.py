@@ -61,5 +61,7 @@ def test_sign_in_and_out_of_a_voila_app(served_sandbox, voila, widget_page):
 
     ui.click("signedIn", "Sign Out")
     ui.view("signIn")
+    # The content leaves the page in its own message, just after the view changed: wait for it, then check.
+    ui.page.locator(".app-content").wait_for(state="detached", timeout=15_000)
     assert ui.page.locator(".app-content").count() == 0
     ui.screenshot("voila-signedOut")
