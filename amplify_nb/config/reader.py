@@ -17,7 +17,8 @@ from ..errors import ConfigurationError, ValidationError
 from ..steps import mfa_method
 from .js_literal import SkippedValue
 
-__all__ = ["CLIENT_ID", "IDENTITY_POOL", "POOL_ID", "REGION", "URL", "Form", "Reading", "Section", "endpoints"]
+__all__ = ["CLIENT_ID", "ENDPOINT_ENV_SUFFIXES", "IDENTITY_POOL", "POOL_ID", "REGION", "URL", "Form", "Reading",
+           "Section", "endpoints"]
 
 Form = tuple[re.Pattern[str], str]  # a value's pattern, and how a message names what it expects
 REGION: Form = (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$"), "an AWS region such as us-east-1")
@@ -25,7 +26,8 @@ POOL_ID: Form = (re.compile(r"^[\w-]+_[0-9a-zA-Z]+$"), "a user pool id such as u
 CLIENT_ID: Form = (re.compile(r"^[\w+]+$"), "an app client id (letters and digits)")
 IDENTITY_POOL: Form = (re.compile(r"^[\w-]+:[0-9a-f-]+$"), "an identity pool id such as us-east-1:<uuid>")
 URL: Form = (re.compile(r"^https?://[^\s/]+\S*$"), "an http:// or https:// URL")
-_ENV_ENDPOINTS = {"cognito-idp": "COGNITO_IDENTITY_PROVIDER", "cognito-identity": "COGNITO_IDENTITY",
+# botocore's per-service endpoint variables: AWS_ENDPOINT_URL_<suffix> (read here, handed to Dask workers).
+ENDPOINT_ENV_SUFFIXES = {"cognito-idp": "COGNITO_IDENTITY_PROVIDER", "cognito-identity": "COGNITO_IDENTITY",
                   "sts": "STS", "s3": "S3"}
 _LIST = (list, tuple)
 _KINDS: dict[Any, str] = {str: "a string", bool: "true or false", int: "a whole number", _LIST: "a list",
@@ -171,7 +173,7 @@ def endpoints(custom: Section, stated: Mapping[str, str | None] | None = None) -
     found: dict[str, str] = {}
     shared = custom.text("endpoint_url", form=URL)
     if shared:
-        found = dict.fromkeys(_ENV_ENDPOINTS, shared.rstrip("/"))
+        found = dict.fromkeys(ENDPOINT_ENV_SUFFIXES, shared.rstrip("/"))
     urls = custom.section("endpoint_urls")
     for service in urls.data:
         found[service] = urls.require(service, URL).rstrip("/")
@@ -179,7 +181,7 @@ def endpoints(custom: Section, stated: Mapping[str, str | None] | None = None) -
     if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":  # botocore's opt-out
         return found
     environment = Reading("the environment").root(os.environ)
-    for service, suffix in _ENV_ENDPOINTS.items():
+    for service, suffix in ENDPOINT_ENV_SUFFIXES.items():
         if service in found:
             continue
         variable = f"AWS_ENDPOINT_URL_{suffix}" if os.environ.get(f"AWS_ENDPOINT_URL_{suffix}") else "AWS_ENDPOINT_URL"

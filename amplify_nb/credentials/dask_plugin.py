@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from ..config.reader import _ENV_ENDPOINTS as ENDPOINT_SUFFIXES  # botocore's per-service variable names
+from ..config.reader import ENDPOINT_ENV_SUFFIXES
 from ..errors import NotAuthenticatedError
 from .endpoint import CredentialsEndpoint, export_env, restore_env, service_env
 from .manager import AwsCredentials
@@ -61,7 +61,7 @@ def worker_env(config: Any) -> dict[str, str]:
     configuration as botocore's ``AWS_ENDPOINT_URL_<SERVICE>`` (the sandbox: Cognito, STS and S3), so that
     ``boto3.client("sts")`` on a worker asks the same STS as the kernel's clients. URLs, nothing secret."""
     env = service_env(config)
-    for service, suffix in ENDPOINT_SUFFIXES.items():
+    for service, suffix in ENDPOINT_ENV_SUFFIXES.items():
         url = config.endpoint(service)
         if url:
             env[f"AWS_ENDPOINT_URL_{suffix}"] = url

@@ -87,13 +87,15 @@ class S3Gate:
             return s3_error(start_response, method, 400, "InvalidRequest",
                             "Missing required header for this request: x-amz-content-sha256")
         key: str | None = None
+        # boto3's default presigned URL (SigV2), where S3 still takes it: read once, for the signature and expiry.
+        legacy = sigv2.parse_query(environ) if self.account.region in sigv2.REGIONS else None
         try:
             if s3_post_policy.is_post_upload(environ, bucket, target(environ)[1]):
                 assert bucket is not None
                 upload = s3_post_policy.read_post_upload(environ, bucket, self.keys, self.wall_clock,
                                                          sigv2_region=self.account.region in sigv2.REGIONS)
                 principal, key = upload.principal, upload.key
-            elif (legacy := sigv2.parse_query(environ)) is not None and self.account.region in sigv2.REGIONS:
+            elif legacy is not None:
                 principal = self._authenticate_v2(environ, bucket, legacy)
             else:
                 principal = self.keys.authenticate(environ)
@@ -101,7 +103,7 @@ class S3Gate:
             return _refuse(start_response, method, failure)
         except s3_post_policy.PolicyRefused as refused:
             return s3_error(start_response, method, refused.status, refused.code, refused.message)
-        if self._expired(environ):
+        if self._expired(environ, legacy):
             return s3_error(start_response, method, 403, "AccessDenied", "Request has expired")
         if principal.is_admin:
             return forward(environ, start_response)
@@ -121,10 +123,9 @@ class S3Gate:
             raise AuthFailure(AuthFailure.BAD_SIGNATURE, claims.access_key, string_to_sign=text)
         return principal
 
-    def _expired(self, environ: dict[str, Any]) -> bool:
+    def _expired(self, environ: dict[str, Any], legacy: sigv2.QueryAuth | None) -> bool:
         """Whether a presigned URL (SigV4's X-Amz-Date + X-Amz-Expires, SigV2's Expires) is past its time."""
-        legacy = sigv2.parse_query(environ)
-        if legacy is not None and self.account.region in sigv2.REGIONS:
+        if legacy is not None:
             return not legacy.expires.isdigit() or self.wall_clock() > int(legacy.expires)
         signed = sigv4.parse(environ)
         if signed is None or not signed.presigned or signed.expires is None:

@@ -83,17 +83,23 @@ def served_sandbox(tmp_path):
         sb.stop()
 
 
+def _servers(tmp_path, start_server):
+    """``start(root, **options)`` -> (server, token) for a fixture; every server it started is stopped after."""
+    servers = []
+
+    def start(root, **options):
+        server, token = start_server(root, tmp_path / "jupyter", **options)
+        servers.append(server)
+        return server, token
+
+    return start, servers
+
+
 @pytest.fixture
 def lab(tmp_path):
     """``lab(root, **options)``: JupyterLab started on the notebooks in root, as (server, token); stopped after
     the test."""
-    servers = []
-
-    def start(root, **options):
-        server, token = start_jupyterlab(root, tmp_path / "jupyter", **options)
-        servers.append(server)
-        return server, token
-
+    start, servers = _servers(tmp_path, start_jupyterlab)
     yield start
     for server in servers:
         server.stop()
@@ -103,13 +109,7 @@ def lab(tmp_path):
 def notebook7(tmp_path):
     """``notebook7(root, **options)``: Jupyter Notebook 7 started on the notebooks in root, as (server, token);
     stopped after the test."""
-    servers = []
-
-    def start(root, **options):
-        server, token = start_notebook7(root, tmp_path / "jupyter", **options)
-        servers.append(server)
-        return server, token
-
+    start, servers = _servers(tmp_path, start_notebook7)
     yield start
     for server in servers:
         server.stop()

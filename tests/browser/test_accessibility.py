@@ -56,14 +56,19 @@ def choose(ui, state: str, label: str) -> None:
     ui.view(state).locator("label", has_text=label).first.click()
 
 
-def test_sign_up_sign_in_totp_and_password_reset_views(served_sandbox, lab, widget_page):
-    sb, root = served_sandbox(mfa_configuration="ON", mfa_methods=("SOFTWARE_TOKEN_MFA",))
-    write_notebook(root / "auth.ipynb", AUTHENTICATOR_CELL)
+def open_authenticator(root, lab, ui, *cells: str):
+    """The cells in a notebook, opened in JupyterLab and run: the page, ready to scan."""
+    write_notebook(root / "auth.ipynb", *cells)
     server, token = lab(root)
-    ui = widget_page
-    scan = Scanner(ui)
     ui.open_lab(server.url, token, "auth.ipynb")
     ui.run_all_cells()
+    return ui
+
+
+def test_sign_up_sign_in_totp_and_password_reset_views(served_sandbox, lab, widget_page):
+    sb, root = served_sandbox(mfa_configuration="ON", mfa_methods=("SOFTWARE_TOKEN_MFA",))
+    ui = open_authenticator(root, lab, widget_page, AUTHENTICATOR_CELL)
+    scan = Scanner(ui)
 
     ui.view("signIn")
     scan("signIn")
@@ -137,12 +142,8 @@ def test_mfa_choice_new_password_email_setup_and_contact_verification_views(serv
     sb.create_user("invited@example.com", "Temporary-pw-1", VERIFIED, temporary=True)
     sb.create_user("new@example.com", PASSWORD, VERIFIED)
     unverified = sb.create_user("unverified@example.com", PASSWORD, {}, mfa=["SOFTWARE_TOKEN_MFA"])
-    write_notebook(root / "auth.ipynb", AUTHENTICATOR_CELL)
-    server, token = lab(root)
-    ui = widget_page
+    ui = open_authenticator(root, lab, widget_page, AUTHENTICATOR_CELL)
     scan = Scanner(ui)
-    ui.open_lab(server.url, token, "auth.ipynb")
-    ui.run_all_cells()
 
     sign_in(ui, "signIn", "both@example.com", PASSWORD)
     ui.view("selectMFAType")
@@ -199,12 +200,8 @@ def test_first_factor_choice_and_custom_challenge_views(served_sandbox, lab, wid
     sb.create_user(EMAIL, PASSWORD, {"phone_number": PHONE, "phone_number_verified": "true", **VERIFIED})
     custom_config = 'load_config("amplify_outputs.json").with_changes(authentication_flow_type="CUSTOM_AUTH")'
     hidden_label = ', form_fields={"signIn": {"email": {"label_hidden": True}}}'  # Amplify UI's labelHidden
-    write_notebook(root / "auth.ipynb", authenticator_cell("choice", ', login_flow="USER_AUTH"'),
-                   authenticator_cell("custom", hidden_label, config=custom_config))
-    server, token = lab(root)
-    ui = widget_page
-    ui.open_lab(server.url, token, "auth.ipynb")
-    ui.run_all_cells()
+    ui = open_authenticator(root, lab, widget_page, authenticator_cell("choice", ', login_flow="USER_AUTH"'),
+                            authenticator_cell("custom", hidden_label, config=custom_config))
 
     choice = ui.within(".choice")
     scan = Scanner(choice)
