@@ -79,6 +79,28 @@ def fails(error: str, call, **kwargs):
     return caught.value
 
 
+def at_once(count: int, call, field: str = "Code") -> list[str]:
+    """``call(i)`` for i in range(count) on as many threads, released together: each outcome, sorted, is "ok" or
+    the Cognito error's ``field`` ("Code" or "Message")."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from botocore.exceptions import ClientError
+
+    start = threading.Barrier(count, timeout=30)
+
+    def attempt(i: int) -> str:
+        start.wait()
+        try:
+            call(i)
+        except ClientError as exc:
+            return str(exc.response["Error"][field])
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return sorted(pool.map(attempt, range(count)))
+
+
 def install_challenge(sandbox: Sandbox, define, create) -> None:
     """Custom-auth triggers on the sandbox: the test's define and create, and the usual verify (the answer
     must equal privateChallengeParameters["answer"])."""

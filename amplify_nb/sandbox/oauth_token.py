@@ -130,9 +130,8 @@ def _refresh_token(ui: HostedUIState, request: Request, pool: UserPool, client: 
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant")
     rotating = client.refresh_token_rotation
-    tokens = _issue(ui, pool, client, user, "RefreshTokens", refresh=record, rotate=rotating)
-    if rotating and record.replaced_until is None:
-        record.replaced_until = backend.now() + client.refresh_token_grace_seconds
+    with record.rotating_away(rotating, backend.now() + client.refresh_token_grace_seconds):
+        tokens = _issue(ui, pool, client, user, "RefreshTokens", refresh=record, rotate=rotating)
     return _answer(tokens)
 
 

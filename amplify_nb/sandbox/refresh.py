@@ -70,9 +70,8 @@ def get_tokens_from_refresh_token(backend: CognitoBackend, params: dict[str, Any
     meta = optional(params, "ClientMetadata", kind="map") or {}
     record, user = _redeem(backend, pool, client, token, optional(params, "DeviceKey", max_len=55))
     rotating = client.refresh_token_rotation
-    tokens = backend.issue_tokens(pool, client, user, "RefreshTokens", refresh=record, client_metadata=meta,
-                                  rotate=rotating)
-    if rotating and record.replaced_until is None:
-        # Rotated away now; a retry within the grace period still works (and rotates again).
-        record.replaced_until = backend.now() + client.refresh_token_grace_seconds
+    # Rotated away now; a retry within the grace period still works (and rotates again).
+    with record.rotating_away(rotating, backend.now() + client.refresh_token_grace_seconds):
+        tokens = backend.issue_tokens(pool, client, user, "RefreshTokens", refresh=record, client_metadata=meta,
+                                      rotate=rotating)
     return {"AuthenticationResult": tokens}

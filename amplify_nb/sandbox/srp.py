@@ -23,13 +23,21 @@ try:  # gmpy2 makes the 3072-bit pow ~8x faster; the math is identical without i
     import gmpy2
 
     def _powmod(base: int, exp: int, mod: int) -> int:
-        return int(gmpy2.powmod(base, exp, mod))
+        # Without the GIL: the sandbox serves a class's requests on threads of one process, and with the GIL
+        # held through every exponentiation that process used one core while the other sat ~20% idle at 32
+        # students (docs/benchmarks.md). gmpy2 computes on its own copies of the arguments.
+        with gmpy2.context(allow_release_gil=True):
+            return int(gmpy2.powmod(base, exp, mod))
 except ImportError:  # pragma: no cover - exercised where gmpy2 has no wheel
     _powmod = pow
 
 
-def _pow(base: int, exp: int, mod: int) -> int:
-    # Pure arithmetic on numbers already read out of the state: other students' requests need not wait for it.
+def _pow_unlocked(base: int, exp: int, mod: int) -> int:
+    """For arithmetic that decides nothing about the state (a new challenge's B): other students' requests
+    need not wait for it. Checking a password or setting one stays under the state lock (``_powmod``): each
+    is half of a check-then-act, the lockout's count of attempts or the one user a sign-up may create, and
+    with the lock let go in between, concurrent requests got past the check together (16 guesses at once
+    were all checked before the first failure counted; two sign-ups of one e-mail made two users)."""
     with outside_state_lock():
         return _powmod(base, exp, mod)
 
@@ -100,23 +108,29 @@ def _x(pool_short_id: str, user_id: str, password: str, salt_hex: str) -> int:
 def make_verifier(pool_short_id: str, user_id: str, password: str) -> tuple[str, int]:
     """A fresh random salt and the verifier for this password; called whenever a password is set."""
     salt_hex = pad_hex(int.from_bytes(secrets.token_bytes(16), "big") or 1)
-    return salt_hex, _pow(G, _x(pool_short_id, user_id, password, salt_hex), N)
+    return salt_hex, _powmod(G, _x(pool_short_id, user_id, password, salt_hex), N)
 
 
 def password_matches(pool_short_id: str, user_id: str, password: str, salt_hex: str, verifier: int) -> bool:
     """USER_PASSWORD_AUTH and ChangePassword check a clear password against the stored verifier."""
-    candidate = _pow(G, _x(pool_short_id, user_id, password, salt_hex), N)
+    candidate = _powmod(G, _x(pool_short_id, user_id, password, salt_hex), N)
     return hmac.compare_digest(pad_hex(candidate), pad_hex(verifier))
 
 
 class ServerEphemeral:
     """One PASSWORD_VERIFIER round: the server's secret b and public B for a stored verifier."""
 
+    # The server's secret exponent b, in bits: 512, as the client's a (core/userpool.py's EphemeralPool says
+    # why that is as safe as 1024 in this group: RFC 5054 2.5.4 and NIST SP 800-56A ask for 256). It halves
+    # the two long exponentiations of a round, g^b and (A v^u)^b; what a client sees (B, and whether its
+    # proof is accepted) does not depend on b's size.
+    SECRET_BITS = 512
+
     def __init__(self, verifier: int):
         self.verifier = verifier
         while True:
-            self._b = int.from_bytes(secrets.token_bytes(128), "big") % N
-            self.big_b = (K * verifier + _pow(G, self._b, N)) % N
+            self._b = int.from_bytes(secrets.token_bytes(self.SECRET_BITS // 8), "big") % N
+            self.big_b = (K * verifier + _pow_unlocked(G, self._b, N)) % N
             if self.big_b and self._b:
                 break
 
@@ -129,7 +143,7 @@ class ServerEphemeral:
         u = _hash_hex(pad_hex(big_a) + pad_hex(self.big_b))
         if u == 0:
             return False
-        s_value = _pow(big_a * _pow(self.verifier, u, N) % N, self._b, N)
+        s_value = _powmod(big_a * _powmod(self.verifier, u, N) % N, self._b, N)
         prk = hmac.new(bytes.fromhex(pad_hex(u)), bytes.fromhex(pad_hex(s_value)), hashlib.sha256).digest()
         key = hmac.new(prk, _INFO, hashlib.sha256).digest()[:16]
         message = pool_short_id.encode() + user_id.encode() + secret_block + timestamp.encode()

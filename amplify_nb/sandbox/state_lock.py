@@ -7,7 +7,10 @@ state: holding the lock through them made a class of 32 students queue behind ea
 to whatever depth), so the lock covers only the reads and writes of state.
 
 The caller must hold no reference into shared state across the release that it then trusts blindly: the
-exponentiations and signatures take plain numbers and dicts already copied out of the state.
+exponentiations and signatures take plain numbers and dicts already copied out of the state. Nor may it let go
+between a check and the act the check allows: a password check (the lockout's count of attempts) and setting a
+password (the one user a sign-up creates) stay under the lock; only a new challenge's B and the token
+signatures leave it.
 """
 
 from __future__ import annotations

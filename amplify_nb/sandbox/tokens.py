@@ -12,6 +12,8 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,22 @@ class RefreshRecord:
     device_key: str | None = None  # the device the sign-in was bound to: a refresh must name it
     replaced_until: float | None = None  # rotated away: usable until then (the client's grace period)
     scopes: tuple[str, ...] | None = None  # granted by the hosted UI (OAuth); None: an API sign-in
+
+    @contextmanager
+    def rotating_away(self, rotating: bool, until: float) -> Iterator[None]:
+        """Around the signing of a refresh's new tokens: on a rotating client this token is marked replaced
+        (usable until ``until``, the grace period) before they are signed, because signing lets the state lock
+        go and a concurrent refresh with the same token must find it replaced; unmarked if the signing fails.
+        A retry within the grace period rotates again, and keeps the first mark."""
+        if not rotating or self.replaced_until is not None:
+            yield
+            return
+        self.replaced_until = until
+        try:
+            yield
+        except BaseException:
+            self.replaced_until = None
+            raise
 
 
 class TokenIssuer:

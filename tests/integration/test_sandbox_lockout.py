@@ -9,7 +9,7 @@ import pytest
 import amplify_nb
 from amplify_nb.errors import NotAuthorizedError
 from amplify_nb.sandbox import Sandbox
-from tests.conftest import cognito_client, fails
+from tests.conftest import at_once, cognito_client, fails
 
 ADA, PASSWORD, WRONG = "ada@example.com", "Correct-Horse-9", "Wrong-Horse-9"
 
@@ -45,6 +45,18 @@ def test_five_wrong_passwords_lock_out_the_right_one_for_a_doubling_while(sb, cl
     for _ in range(4):  # the right password started the count over
         fails("NotAuthorizedException", password_auth, idp=idp, sb=sb, password=WRONG)
     assert password_auth(idp=idp, sb=sb, password=PASSWORD)["AuthenticationResult"]
+
+
+def test_guesses_sent_at_once_are_counted_one_by_one(sb, clock):
+    """16 wrong passwords at once: 5 are checked (the 5th locks the user out for 1 s), the other 11 are refused
+    unchecked and do not lengthen the lockout, so the right password works 1.5 s later. Were the checks let
+    out of the state lock, all 16 would pass the lockout test together and be checked: 16 failures, locked
+    for 900 s."""
+    clients = [cognito_client(sb) for _ in range(16)]
+    messages = at_once(16, lambda i: password_auth(idp=clients[i], sb=sb, password=f"{WRONG}-{i}"), "Message")
+    assert messages == ["Incorrect username or password."] * 4 + ["Password attempts exceeded"] * 12
+    clock.advance(1.5)
+    assert password_auth(idp=cognito_client(sb), sb=sb, password=PASSWORD)["AuthenticationResult"]
 
 
 def test_srp_and_user_auth_count_towards_the_same_lockout(sb, clock):

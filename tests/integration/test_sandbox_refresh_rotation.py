@@ -13,7 +13,7 @@ import hmac
 
 import jwt
 
-from tests.conftest import fails
+from tests.conftest import at_once, cognito_client, fails
 
 PASSWORD = "Correct-Horse-9"
 ADA = "ada@example.com"
@@ -60,6 +60,18 @@ def test_rotation_replaces_the_refresh_token_and_the_old_one_is_refused_at_once_
     fails("RefreshTokenReuseException", get_tokens, sb=sb, idp=idp, refresh_token=first["RefreshToken"])
     third = get_tokens(sb, idp, second["RefreshToken"])
     assert third["RefreshToken"] not in (first["RefreshToken"], second["RefreshToken"])
+
+
+def test_one_refresh_token_sent_at_once_by_many_rotates_once(start):
+    """8 refreshes with one token at once, no grace period: one gets the new tokens, the others find the token
+    rotated away. Signing the new tokens lets the sandbox's state lock go; were the token marked replaced only
+    after, all 8 would pass the check first and each get a refresh token of its own."""
+    sb, idp = start(refresh_token_rotation=True)
+    sb.create_user(ADA, PASSWORD)
+    token = sign_in(sb, idp)["RefreshToken"]
+    clients = [cognito_client(sb) for _ in range(8)]
+    outcomes = at_once(8, lambda i: get_tokens(sb, clients[i], token))
+    assert outcomes == ["RefreshTokenReuseException"] * 7 + ["ok"]
 
 
 def test_the_replaced_token_works_for_the_grace_period_only(start, clock):

@@ -1,4 +1,5 @@
-"""The client's SRP ephemeral (a, A = g^a mod N): a 512-bit secret, made ahead of time by one background thread.
+"""The SRP ephemerals: the client's (a, A = g^a mod N), a 512-bit secret made ahead of time by one background
+thread, and the sandbox's (b, B = k v + g^b mod N), a 512-bit secret too.
 
 Interoperability is checked against the sandbox's server math (amplify_nb.sandbox.srp, what the fake Cognito
 and the sandbox answer with): the proof a 512-bit secret gives is accepted for the right password or device
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import sys
 import threading
 import time
 
@@ -52,11 +54,20 @@ def test_the_secret_has_512_random_bits_and_A_is_g_to_the_a():
     assert len({a for a, _ in pairs}) == len(pairs)
 
 
-def password_round(client: UserPoolClient, password: str) -> bool:
+def test_the_servers_secret_has_512_random_bits_and_B_is_kv_plus_g_to_the_b():
+    _, verifier = server.make_verifier(SHORT_ID, USER, PASSWORD)
+    rounds = [server.ServerEphemeral(verifier) for _ in range(16)]
+    for round_ in rounds:
+        assert 2 ** 256 < round_._b < 2 ** server.ServerEphemeral.SECRET_BITS == 2 ** 512
+        assert round_.big_b == (server.K * verifier + pow(server.G, round_._b, server.N)) % server.N
+    assert max(round_._b.bit_length() for round_ in rounds) > 500
+    assert len({round_.big_b for round_ in rounds}) == len(rounds)
+
+
+def password_round(client: UserPoolClient, password: str, ephemeral: tuple[int, int] | None = None) -> bool:
     """One PASSWORD_VERIFIER exchange: the sandbox's server for PASSWORD, the client answering ``password``."""
     salt, verifier = server.make_verifier(SHORT_ID, USER, PASSWORD)
-    ephemeral = EPHEMERALS.take()
-    assert ephemeral[0].bit_length() <= 512
+    ephemeral = ephemeral or EPHEMERALS.take()
     srp = SrpRound(client, USER, ephemeral)
     sent = srp.auth_parameters()
     round_, block = server.ServerEphemeral(verifier), secrets.token_bytes(64)
@@ -73,6 +84,13 @@ def test_the_servers_math_accepts_the_password_proof_of_a_512_bit_secret(client)
 
 def test_a_wrong_password_still_gives_a_proof_the_server_refuses(client):
     assert not password_round(client, PASSWORD + "x")
+
+
+def test_the_server_accepts_the_1024_bit_secret_amplify_js_and_pycognito_draw(client):
+    small_a = int.from_bytes(secrets.token_bytes(128), "big") % server.N
+    big_a = pow(server.G, small_a, server.N)
+    assert password_round(client, PASSWORD, (small_a, big_a))
+    assert not password_round(client, PASSWORD + "x", (small_a, big_a))
 
 
 def device_round(client: UserPoolClient, secret: DeviceSecret, verifier_of: DeviceSecret) -> bool:
@@ -147,3 +165,33 @@ def test_a_forked_child_drops_the_parents_ephemerals_and_makes_its_own():
         report = pipe.read()
     os.waitpid(pid, 0)
     assert report == b"111"
+
+
+def test_the_sandboxs_exponentiation_lets_the_sandboxs_other_threads_run():
+    """The sandbox serves a class on threads of one process: its exponentiations release the GIL. With forced
+    GIL switches turned off, the waiting thread can only run while the other is inside the exponentiation if
+    that releases the GIL; otherwise it runs after, and sees the exponentiation done."""
+    pytest.importorskip("gmpy2")
+    inside, done, seen_done = threading.Event(), [False], []
+
+    def exponentiate() -> None:
+        inside.set()
+        # a long one (~0.1 s): the waiting thread, woken at its start, has the time to take the GIL
+        server._powmod(server.G, secrets.randbits(32768), server.N)
+        done[0] = True
+
+    def wait_then_look() -> None:
+        inside.wait()
+        seen_done.append(done[0])
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    try:
+        looker, worker = threading.Thread(target=wait_then_look), threading.Thread(target=exponentiate)
+        looker.start()
+        worker.start()
+        worker.join()
+        looker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert seen_done == [False]
