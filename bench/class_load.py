@@ -91,14 +91,17 @@ def run_students(config: dict, students: list[int], seconds: float, ready, go, s
         return None
 
     def student(index: int) -> None:
-        auth = amplify_nb.Auth(config, name=f"s{index}-{os.getpid()}")
-        warm_up_error = one_round(auth, index)
+        try:
+            auth = amplify_nb.Auth(config, name=f"s{index}-{os.getpid()}")
+            warm_up_error = one_round(auth, index)
+        except Exception as exc:  # still at the barrier, or every other student waits for this one forever
+            auth, warm_up_error = None, type(exc).__name__
         warmed.wait()
         go.wait()
         if warm_up_error:
             with lock:
                 results.append((0.0, 0.0, f"warm-up {warm_up_error}"))
-        while time.time() < start_at.value + seconds:
+        while auth is not None and time.time() < start_at.value + seconds:
             began = time.perf_counter()
             error = one_round(auth, index)
             with lock:

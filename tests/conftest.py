@@ -38,12 +38,14 @@ def clock() -> MovableClock:
     return MovableClock()
 
 
-def cognito_client(sandbox: Sandbox):
+def cognito_client(sandbox: Sandbox, *, one_try: bool = False):
     """A boto3 cognito-idp client pointed at the sandbox, signing with its admin keys: the Admin* operations
-    answer only such callers, as on AWS (the public operations ignore the signature)."""
+    answer only such callers, as on AWS (the public operations ignore the signature). ``one_try``: never
+    sent again (a race test counts each request; botocore's ``max_attempts: 1`` still retries once)."""
+    retries = {"total_max_attempts": 1} if one_try else {"max_attempts": 1}
     return boto3.client(
         "cognito-idp", region_name=sandbox.region, endpoint_url=sandbox.endpoint_url,
-        config=Config(retries={"max_attempts": 1}), **sandbox.admin_credentials,
+        config=Config(retries=retries), **sandbox.admin_credentials,
     )
 
 

@@ -353,7 +353,7 @@ class CognitoBackend:
         if (refresh is None or rotate) and with_refresh:
             result["RefreshToken"] = self.issuer.new_refresh(RefreshRecord(
                 user.username, client.client_id, origin_jti, self.now() + client.refresh_token_ttl, auth_time,
-                device_key=refresh.device_key if refresh is not None else device_key, scopes=scopes))
+                device_key=refresh.device_key if refresh is not None else device_key, scopes=scopes, sub=user.sub))
         return result
 
     def user_from_access_token(self, token: Any, *, admin_scope: bool = True) -> tuple[UserPool, User, dict[str, Any]]:

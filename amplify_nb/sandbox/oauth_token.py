@@ -127,7 +127,7 @@ def _refresh_token(ui: HostedUIState, request: Request, pool: UserPool, client: 
         raise OAuthError("invalid_grant", "Refresh a remembered device's tokens through the API (REFRESH_TOKEN_AUTH "
                          "with DEVICE_KEY)")
     user = pool.users.get(record.username)
-    if user is None or not user.enabled:
+    if user is None or user.sub != record.sub or not user.enabled:
         raise OAuthError("invalid_grant")
     rotating = client.refresh_token_rotation
     with record.rotating_away(rotating, backend.now() + client.refresh_token_grace_seconds):

@@ -31,7 +31,7 @@ def _redeem(backend: CognitoBackend, pool: UserPool, client: AppClient, token: s
     if record.device_key is not None and device_key != record.device_key:
         raise not_authorized("Invalid Refresh Token")
     user = pool.users.get(record.username)
-    if user is None:
+    if user is None or user.sub != record.sub:  # deleted, perhaps made again under the same name
         raise not_authorized("User does not exist.")
     if not user.enabled:
         raise not_authorized("User is disabled.")

@@ -13,7 +13,7 @@ import pytest
 from botocore.config import Config
 from pycognito.aws_srp import AWSSRP
 
-from tests.conftest import at_once
+from tests.conftest import at_once, cognito_client
 
 TARGET = "AWSCognitoIdentityProviderService."
 JSON_11 = "application/x-amz-json-1.1"
@@ -203,7 +203,7 @@ def test_eight_clients_sign_up_confirm_and_sign_in_at_once(sandbox):
 
 
 def test_racing_sign_ups_of_one_email_make_exactly_one_user(sandbox):
-    clients = [own_client(sandbox) for _ in range(8)]
+    clients = [cognito_client(sandbox, one_try=True) for _ in range(8)]
     outcomes = at_once(8, lambda i: clients[i].sign_up(ClientId=sandbox.client.client_id, Username="race@example.com",
                                                        Password=f"Race-Pass-{i}!"))
     assert outcomes == ["UsernameExistsException"] * 7 + ["ok"]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
 
 import jwt
 
+from amplify_nb.sandbox import tokens as sandbox_tokens
 from tests.conftest import at_once, cognito_client, fails
 
 PASSWORD = "Correct-Horse-9"
@@ -69,9 +71,40 @@ def test_one_refresh_token_sent_at_once_by_many_rotates_once(start):
     sb, idp = start(refresh_token_rotation=True)
     sb.create_user(ADA, PASSWORD)
     token = sign_in(sb, idp)["RefreshToken"]
-    clients = [cognito_client(sb) for _ in range(8)]
+    clients = [cognito_client(sb, one_try=True) for _ in range(8)]
     outcomes = at_once(8, lambda i: get_tokens(sb, clients[i], token))
     assert outcomes == ["RefreshTokenReuseException"] * 7 + ["ok"]
+
+
+def test_a_user_deleted_while_its_tokens_were_signed_and_made_again_is_not_signed_in_by_them(start, monkeypatch):
+    """AdminDeleteUser runs while a sign-in's tokens are being signed (signing lets the state lock go), then a
+    new user takes the same name: the refresh token that sign-in got speaks for the deleted user, and is
+    refused; before, it signed in the new one."""
+    sb, idp = start(username_attributes=())
+    sb.create_user("ada", PASSWORD)
+    inside, may_finish, armed = threading.Event(), threading.Event(), [True]
+    real_jwt = sandbox_tokens.jwt
+
+    def encode(*args, **kwargs):
+        if armed[0]:  # the sign-in's first signature waits, with the state lock let go
+            armed[0] = False
+            inside.set()
+            may_finish.wait(30)
+        return real_jwt.encode(*args, **kwargs)
+    monkeypatch.setattr(sandbox_tokens, "jwt", type("HeldJwt", (), {
+        "encode": staticmethod(encode), "decode": staticmethod(real_jwt.decode), "PyJWTError": real_jwt.PyJWTError}))
+    result: list[dict] = []
+    signing_in = threading.Thread(target=lambda: result.append(idp.initiate_auth(
+        ClientId=sb.client.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ada", "PASSWORD": PASSWORD})["AuthenticationResult"]))
+    signing_in.start()
+    assert inside.wait(30)
+    admin = cognito_client(sb)
+    admin.admin_delete_user(UserPoolId=sb.pool.pool_id, Username="ada")
+    sb.create_user("ada", "Another-Horse-9")
+    may_finish.set()
+    signing_in.join(30)
+    fails("NotAuthorizedException", get_tokens, sb=sb, idp=idp, refresh_token=result[0]["RefreshToken"])
 
 
 def test_the_replaced_token_works_for_the_grace_period_only(start, clock):

@@ -169,15 +169,19 @@ def test_a_forked_child_drops_the_parents_ephemerals_and_makes_its_own():
 
 def test_the_sandboxs_exponentiation_lets_the_sandboxs_other_threads_run():
     """The sandbox serves a class on threads of one process: its exponentiations release the GIL. With forced
-    GIL switches turned off, the waiting thread can only run while the other is inside the exponentiation if
-    that releases the GIL; otherwise it runs after, and sees the exponentiation done."""
+    GIL switches turned off, a waiting thread runs while the other is still exponentiating only if that
+    releases the GIL; otherwise it runs after all of them, and sees them done. The worker goes on until the
+    waiting thread has looked (or 40 rounds), so another thread taking the GIL once does not decide the test."""
     pytest.importorskip("gmpy2")
     inside, done, seen_done = threading.Event(), [False], []
+    exponents = [secrets.randbits(8192) for _ in range(40)]  # drawn first: reading os.urandom lets the GIL go
 
     def exponentiate() -> None:
         inside.set()
-        # a long one (~0.1 s): the waiting thread, woken at its start, has the time to take the GIL
-        server._powmod(server.G, secrets.randbits(32768), server.N)
+        for exponent in exponents:
+            if seen_done:
+                break
+            server._powmod(server.G, exponent, server.N)
         done[0] = True
 
     def wait_then_look() -> None:
