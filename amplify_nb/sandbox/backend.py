@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -341,19 +342,24 @@ class CognitoBackend:
             id_claims["cognito:roles"] = roles
         if preferred:
             id_claims["cognito:preferred_role"] = str(preferred)
-        result: dict[str, Any] = {
-            "AccessToken": self.issuer.sign(access),
-            "ExpiresIn": int(client.access_token_ttl),
-            "TokenType": "Bearer",
-        }
-        if scopes is None or "openid" in scopes:
-            if scopes is not None:  # OIDC's at_hash, which Cognito's token endpoint puts in its ID tokens
-                id_claims["at_hash"] = at_hash(result["AccessToken"])
-            result["IdToken"] = self.issuer.sign(id_claims)
-        if (refresh is None or rotate) and with_refresh:
-            result["RefreshToken"] = self.issuer.new_refresh(RefreshRecord(
-                user.username, client.client_id, origin_jti, self.now() + client.refresh_token_ttl, auth_time,
-                device_key=refresh.device_key if refresh is not None else device_key, scopes=scopes, sub=user.sub))
+        # A refresh on a rotating client marks its token replaced before the signatures let the state lock go.
+        rotation = (refresh.rotating_away(self.now() + client.refresh_token_grace_seconds)
+                    if refresh is not None and rotate else nullcontext())
+        with rotation:
+            result: dict[str, Any] = {
+                "AccessToken": self.issuer.sign(access),
+                "ExpiresIn": int(client.access_token_ttl),
+                "TokenType": "Bearer",
+            }
+            if scopes is None or "openid" in scopes:
+                if scopes is not None:  # OIDC's at_hash, which Cognito's token endpoint puts in its ID tokens
+                    id_claims["at_hash"] = at_hash(result["AccessToken"])
+                result["IdToken"] = self.issuer.sign(id_claims)
+            if (refresh is None or rotate) and with_refresh:
+                result["RefreshToken"] = self.issuer.new_refresh(RefreshRecord(
+                    user.username, client.client_id, origin_jti, self.now() + client.refresh_token_ttl, auth_time,
+                    sub=user.sub, device_key=refresh.device_key if refresh is not None else device_key,
+                    scopes=scopes))
         return result
 
     def user_from_access_token(self, token: Any, *, admin_scope: bool = True) -> tuple[UserPool, User, dict[str, Any]]:

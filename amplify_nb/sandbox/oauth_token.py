@@ -129,10 +129,8 @@ def _refresh_token(ui: HostedUIState, request: Request, pool: UserPool, client: 
     user = pool.users.get(record.username)
     if user is None or user.sub != record.sub or not user.enabled:
         raise OAuthError("invalid_grant")
-    rotating = client.refresh_token_rotation
-    with record.rotating_away(rotating, backend.now() + client.refresh_token_grace_seconds):
-        tokens = _issue(ui, pool, client, user, "RefreshTokens", refresh=record, rotate=rotating)
-    return _answer(tokens)
+    return _answer(_issue(ui, pool, client, user, "RefreshTokens", refresh=record,
+                          rotate=client.refresh_token_rotation))
 
 
 def _client_credentials(ui: HostedUIState, request: Request, pool: UserPool, client: AppClient) -> dict[str, Any]:

@@ -69,9 +69,8 @@ def get_tokens_from_refresh_token(backend: CognitoBackend, params: dict[str, Any
             raise not_authorized(f"Unable to verify secret for client {client.client_id}")
     meta = optional(params, "ClientMetadata", kind="map") or {}
     record, user = _redeem(backend, pool, client, token, optional(params, "DeviceKey", max_len=55))
-    rotating = client.refresh_token_rotation
-    # Rotated away now; a retry within the grace period still works (and rotates again).
-    with record.rotating_away(rotating, backend.now() + client.refresh_token_grace_seconds):
-        tokens = backend.issue_tokens(pool, client, user, "RefreshTokens", refresh=record, client_metadata=meta,
-                                      rotate=rotating)
+    # On a rotating client the token is rotated away now; a retry within the grace period still works (and
+    # rotates again).
+    tokens = backend.issue_tokens(pool, client, user, "RefreshTokens", refresh=record, client_metadata=meta,
+                                  rotate=client.refresh_token_rotation)
     return {"AuthenticationResult": tokens}

@@ -38,25 +38,22 @@ class RefreshRecord:
     origin_jti: str
     expires_at: float
     auth_time: int
+    # The user's sub when it was issued: a user deleted while its tokens were signed (the state lock let go)
+    # and made again under the same name is another user, whom this token must not sign in.
+    sub: str
     revoked: bool = False
     device_key: str | None = None  # the device the sign-in was bound to: a refresh must name it
     replaced_until: float | None = None  # rotated away: usable until then (the client's grace period)
     scopes: tuple[str, ...] | None = None  # granted by the hosted UI (OAuth); None: an API sign-in
-    # The user's sub when it was issued: a user deleted while its tokens were signed (the state lock let go)
-    # and made again under the same name is another user, whom this token must not sign in.
-    sub: str | None = None
     rotated: bool = False  # a refresh with this token has given new tokens on a rotating client
 
     @contextmanager
-    def rotating_away(self, rotating: bool, until: float) -> Iterator[None]:
-        """Around the signing of a refresh's new tokens: on a rotating client this token is marked replaced
-        (usable until ``until``, the grace period) before they are signed, because signing lets the state lock
-        go and a concurrent refresh with the same token must find it replaced; unmarked if the signing fails.
+    def rotating_away(self, until: float) -> Iterator[None]:
+        """Around the signing of a rotating refresh's new tokens: this token is marked replaced (usable until
+        ``until``, the grace period) before they are signed, because signing lets the state lock go and a
+        concurrent refresh with the same token must find it replaced; unmarked if the signing fails.
         A retry within the grace period rotates again, and keeps the first mark; a failure undoes the mark
         only if no refresh with this token has succeeded meanwhile."""
-        if not rotating:
-            yield
-            return
         first = self.replaced_until is None
         if first:
             self.replaced_until = until

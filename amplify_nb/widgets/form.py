@@ -19,15 +19,13 @@ from typing import Any
 import anywidget
 import traitlets
 
+from .field_kinds import SECRET_KINDS, is_secret_name
 from .i18n import I18n
 
 __all__ = ["FORMATS", "SECRET_KINDS", "Customize", "Form", "FormField", "PasswordRule", "is_secret_name",
            "password_rules"]
 
 _HERE = Path(__file__).parent
-# What is secret, by a field's kind; a value named after one (new_password, confirm_password,
-# confirmation_code) is as secret as the kind it names.
-SECRET_KINDS = frozenset({"password", "code", "answer"})
 KINDS = frozenset({"text", "username", "email", "tel", "copy"}) | SECRET_KINDS
 # Cognito's password "special characters" (the space counts too), as one character class that Python's re
 # and JavaScript's RegExp read alike.
@@ -91,12 +89,6 @@ class PasswordRule:
 
     def holds(self, password: str) -> bool:
         return re.search(self.pattern, password) is not None
-
-
-def is_secret_name(name: str) -> bool:
-    """A value named so is secret: a secret kind (password, code, answer), or named after one
-    (new_password, confirm_password, confirmation_code; not a user's custom: attribute)."""
-    return name in SECRET_KINDS or (":" not in name and name.rsplit("_", 1)[-1] in SECRET_KINDS)
 
 
 def password_rules(policy: Mapping[str, Any]) -> tuple[PasswordRule, ...]:

@@ -23,8 +23,6 @@ field, never its value.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,7 +30,7 @@ from typing import Any
 from ..core.flows.results import CodeDelivery, SignInResult, SignUpResult
 from ..core.validate import Secret
 from ..errors import AmplifyNbError, ValidationError
-from .form import is_secret_name
+from .field_kinds import is_secret_name
 
 __all__ = ["SERVICES", "Services"]
 
@@ -90,6 +88,9 @@ def _run(function: Callable[..., Any], *args: Any) -> Any:
     loop is busy running this very cell)."""
     result = function(*args)
     if inspect.isawaitable(result):
+        import asyncio  # here: ~70 ms to import, and only an async app function needs it
+        import concurrent.futures
+
         async def wait() -> Any:
             return await result
 
